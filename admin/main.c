@@ -1,0 +1,2 @@
+int oauth2_admin_placeholder_main;
+int main(void){return 0;}

@@ -1,0 +1,1 @@
+int oauth2_admin_placeholder_output;

@@ -1,0 +1,10 @@
+/* The handlers this module serves (SetHandler oauth2-…). */
+#ifndef OAUTH2_AS_ENDPOINTS_H
+#define OAUTH2_AS_ENDPOINTS_H
+
+#include "httpd.h"
+
+/* Dispatches r->handler to its endpoint; DECLINED when it is not ours. */
+int oauth2_endpoint_handler(request_rec *r);
+
+#endif

@@ -1,0 +1,24 @@
+/* Directive names, in one place for the command table, messages and the
+ * reference documentation check. */
+#ifndef OAUTH2_CONFIG_DIRECTIVES_H
+#define OAUTH2_CONFIG_DIRECTIVES_H
+
+#define OAUTH2_D_ISSUER "OAuth2Issuer"
+#define OAUTH2_D_ACCESS_TOKEN_LIFETIME "OAuth2AccessTokenLifetime"
+#define OAUTH2_D_REFRESH_TOKEN_LIFETIME "OAuth2RefreshTokenLifetime"
+#define OAUTH2_D_CODE_LIFETIME "OAuth2CodeLifetime"
+#define OAUTH2_D_ACCESS_TOKEN_FORMAT "OAuth2AccessTokenFormat"
+#define OAUTH2_D_SIGNING_KEY "OAuth2SigningKey"
+#define OAUTH2_D_GRANT_TYPES "OAuth2GrantTypes"
+#define OAUTH2_D_PKCE "OAuth2PKCE"
+#define OAUTH2_D_PKCE_METHODS "OAuth2PKCEMethods"
+#define OAUTH2_D_PASSWORD_PROVIDER "OAuth2PasswordProvider"
+#define OAUTH2_D_TOKEN_CACHE "OAuth2TokenCache"
+#define OAUTH2_D_TOKEN_CACHE_TTL "OAuth2TokenCacheTTL"
+#define OAUTH2_D_CONSENT_TEMPLATE "OAuth2ConsentTemplate"
+#define OAUTH2_D_CONSENT_REMEMBER "OAuth2ConsentRemember"
+#define OAUTH2_D_SCOPES_SUPPORTED "OAuth2ScopesSupported"
+#define OAUTH2_D_BEARER_TOKEN_IN "OAuth2BearerTokenIn"
+#define OAUTH2_D_REALM "OAuth2Realm"
+
+#endif

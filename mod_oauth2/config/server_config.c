@@ -1,0 +1,119 @@
+/* Per-server configuration: creation, merging and defaults. */
+#include "config.h"
+#include "directives.h"
+#include "../core/grant.h"
+#include "../core/uri.h"
+
+#include <apr_strings.h>
+
+#define DEFAULT_ACCESS_TOKEN_LIFETIME 3600
+#define DEFAULT_REFRESH_TOKEN_LIFETIME 1209600
+#define DEFAULT_CODE_LIFETIME 60
+#define DEFAULT_TOKEN_CACHE "shmcb"
+#define DEFAULT_TOKEN_CACHE_TTL 30
+
+void *oauth2_server_conf_create(apr_pool_t *pool, server_rec *s)
+{
+    oauth2_server_conf_t *c = apr_pcalloc(pool, sizeof(*c));
+
+    c->access_token_lifetime = OAUTH2_UNSET;
+    c->refresh_token_lifetime = OAUTH2_UNSET;
+    c->code_lifetime = OAUTH2_UNSET;
+    c->access_token_format = OAUTH2_UNSET;
+    c->grant_types = OAUTH2_UNSET;
+    c->pkce = OAUTH2_UNSET;
+    c->pkce_methods = OAUTH2_UNSET;
+    c->token_cache_ttl = OAUTH2_UNSET;
+    c->consent_remember = OAUTH2_UNSET;
+    return c;
+}
+
+#define MERGE_INT(f) c->f = add->f != OAUTH2_UNSET ? add->f : base->f
+#define MERGE_PTR(f) c->f = add->f ? add->f : base->f
+
+void *oauth2_server_conf_merge(apr_pool_t *pool, void *basev, void *addv)
+{
+    oauth2_server_conf_t *base = basev, *add = addv;
+    oauth2_server_conf_t *c = apr_pcalloc(pool, sizeof(*c));
+
+    MERGE_PTR(issuer);
+    MERGE_INT(access_token_lifetime);
+    MERGE_INT(refresh_token_lifetime);
+    MERGE_INT(code_lifetime);
+    MERGE_INT(access_token_format);
+    MERGE_PTR(signing_keys);
+    MERGE_INT(grant_types);
+    MERGE_INT(pkce);
+    MERGE_INT(pkce_methods);
+    MERGE_PTR(password_providers);
+    MERGE_PTR(token_cache);
+    MERGE_INT(token_cache_ttl);
+    MERGE_PTR(consent_template);
+    MERGE_INT(consent_remember);
+    MERGE_PTR(scopes_supported);
+    return c;
+}
+
+#define DEFAULT_INT(f, v) c->f = c->f != OAUTH2_UNSET ? c->f : (v)
+
+/* RFC 8414 §2 wants a stable issuer; without OAuth2Issuer it is derived
+ * from ServerName, never from a request's Host header. */
+static const char *default_issuer(apr_pool_t *pool, server_rec *s)
+{
+    const char *host = s->server_hostname ? s->server_hostname : "localhost";
+    int loopback = oauth2_host_is_loopback(host);
+    const char *scheme = loopback ? "http" : "https";
+
+    if (s->port && s->port != (loopback ? 80 : 443)) {
+        return apr_psprintf(pool, "%s://%s:%u", scheme, host, s->port);
+    }
+    return apr_psprintf(pool, "%s://%s", scheme, host);
+}
+
+static const char *finish_one(apr_pool_t *pool, server_rec *s,
+                              oauth2_server_conf_t *c)
+{
+    if (!c->issuer) {
+        c->issuer = default_issuer(pool, s);
+    }
+    DEFAULT_INT(access_token_lifetime, DEFAULT_ACCESS_TOKEN_LIFETIME);
+    DEFAULT_INT(refresh_token_lifetime, DEFAULT_REFRESH_TOKEN_LIFETIME);
+    DEFAULT_INT(code_lifetime, DEFAULT_CODE_LIFETIME);
+    DEFAULT_INT(access_token_format, OAUTH2_FORMAT_OPAQUE);
+    DEFAULT_INT(grant_types, OAUTH2_GRANTS_ALL);
+    DEFAULT_INT(pkce, OAUTH2_PKCE_PUBLIC);
+    DEFAULT_INT(pkce_methods, OAUTH2_PKCE_S256);
+    DEFAULT_INT(token_cache_ttl, DEFAULT_TOKEN_CACHE_TTL);
+    DEFAULT_INT(consent_remember, 1);
+    if (!c->token_cache) {
+        c->token_cache = DEFAULT_TOKEN_CACHE;
+    }
+    if (!c->signing_keys) {
+        c->signing_keys = apr_array_make(pool, 1,
+                                         sizeof(oauth2_signing_key_conf_t));
+    }
+    if (c->access_token_format == OAUTH2_FORMAT_JWT &&
+        c->signing_keys->nelts == 0) {
+        return OAUTH2_D_ACCESS_TOKEN_FORMAT " jwt needs at least one "
+            OAUTH2_D_SIGNING_KEY;
+    }
+    if ((c->grant_types & OAUTH2_GRANT_PASSWORD) && c->password_providers &&
+        c->password_providers->nelts == 0) {
+        return OAUTH2_D_PASSWORD_PROVIDER " names no provider";
+    }
+    return NULL;
+}
+
+const char *oauth2_server_conf_finish(apr_pool_t *pool, server_rec *s)
+{
+    for (; s; s = s->next) {
+        const char *err = finish_one(pool, s, oauth2_server_conf(s));
+        if (err) {
+            return apr_psprintf(pool, "%s (server %s:%u, defined at %s:%d)",
+                                err, s->server_hostname, s->port,
+                                s->defn_name ? s->defn_name : "main",
+                                s->defn_line_number);
+        }
+    }
+    return NULL;
+}

@@ -1,0 +1,207 @@
+#include "store.h"
+#include "store_tables.h"
+
+#include <apr_strings.h>
+
+const oauth2_store_statement_t *const *oauth2_store_statement_tables(void)
+{
+    static const oauth2_store_statement_t *const tables[] = {
+        oauth2_client_statements, oauth2_code_statements,
+        oauth2_token_statements, oauth2_consent_statements,
+        NULL};
+    return tables;
+}
+
+int oauth2_store_each_statement(int (*fn)(void *baton, const char *label,
+                                          const char *sql),
+                                void *baton)
+{
+    const oauth2_store_statement_t *const *t;
+    const oauth2_store_statement_t *s;
+    int rv;
+
+    for (t = oauth2_store_statement_tables(); *t; t++) {
+        for (s = *t; s->label; s++) {
+            if ((rv = fn(baton, s->label, s->sql)) != 0) {
+                return rv;
+            }
+        }
+    }
+    return 0;
+}
+
+static int find_sql(void *baton, const char *label, const char *sql)
+{
+    const char **wanted = baton;
+
+    if (!strcmp(wanted[0], label)) {
+        wanted[1] = sql;
+        return 1;
+    }
+    return 0;
+}
+
+static apr_status_t close_connection(void *data)
+{
+    oauth2_store_t *store = data;
+
+    apr_dbd_close(store->driver, store->handle);
+    return APR_SUCCESS;
+}
+
+apr_status_t oauth2_store_open(apr_pool_t *pool, const char *conninfo,
+                               oauth2_store_t **out, const char **error)
+{
+    oauth2_store_t *store = apr_pcalloc(pool, sizeof(*store));
+    apr_status_t rv;
+
+    *error = NULL;
+    apr_dbd_init(pool);
+    rv = apr_dbd_get_driver(pool, "pgsql", &store->driver);
+    if (rv != APR_SUCCESS) {
+        *error = "the APR DBD pgsql driver cannot be loaded "
+                 "(Debian package libaprutil1-dbd-pgsql)";
+        return rv;
+    }
+    rv = apr_dbd_open_ex(store->driver, pool, conninfo, &store->handle,
+                         error);
+    if (rv != APR_SUCCESS) {
+        if (!*error || !**error) {
+            *error = "cannot connect to PostgreSQL";
+        }
+        return rv;
+    }
+    store->pool = pool;
+    store->prepared = apr_hash_make(pool);
+    store->standalone = 1;
+    apr_pool_cleanup_register(pool, store, close_connection,
+                              apr_pool_cleanup_null);
+    *out = store;
+    return APR_SUCCESS;
+}
+
+static apr_status_t db_error(oauth2_store_t *store, int rc, const char *what,
+                             const char **error)
+{
+    const char *msg = apr_dbd_error(store->driver, store->handle, rc);
+
+    *error = apr_psprintf(store->pool, "%s: %s", what,
+                          msg && *msg ? msg : "database error");
+    return APR_EGENERAL;
+}
+
+static apr_status_t statement(oauth2_store_t *store, const char *label,
+                              apr_dbd_prepared_t **stmt, const char **error)
+{
+    const char *wanted[2] = {label, NULL};
+    int rc;
+
+    *stmt = apr_hash_get(store->prepared, label, APR_HASH_KEY_STRING);
+    if (*stmt) {
+        return APR_SUCCESS;
+    }
+    if (!store->standalone) {
+        /* mod_dbd prepares every label when it opens a connection. */
+        *error = apr_psprintf(store->pool, "statement %s is not prepared "
+                              "on this connection", label);
+        return APR_EGENERAL;
+    }
+    oauth2_store_each_statement(find_sql, wanted);
+    if (!wanted[1]) {
+        *error = apr_psprintf(store->pool, "no statement %s", label);
+        return APR_EGENERAL;
+    }
+    rc = apr_dbd_prepare(store->driver, store->pool, store->handle, wanted[1],
+                         label, stmt);
+    if (rc != 0) {
+        return db_error(store, rc, label, error);
+    }
+    apr_hash_set(store->prepared, label, APR_HASH_KEY_STRING, *stmt);
+    return APR_SUCCESS;
+}
+
+apr_status_t oauth2_store_select(oauth2_store_t *store, const char *label,
+                                 apr_dbd_results_t **res, const char **error,
+                                 int nargs, const char **args)
+{
+    apr_dbd_prepared_t *stmt;
+    apr_status_t rv;
+    int rc;
+
+    if ((rv = statement(store, label, &stmt, error)) != APR_SUCCESS) {
+        return rv;
+    }
+    *res = NULL;
+    rc = apr_dbd_pselect(store->driver, store->pool, store->handle, res, stmt,
+                         1, nargs, args);
+    return rc ? db_error(store, rc, label, error) : APR_SUCCESS;
+}
+
+apr_status_t oauth2_store_exec(oauth2_store_t *store, const char *label,
+                               int *rows, const char **error, int nargs,
+                               const char **args)
+{
+    apr_dbd_prepared_t *stmt;
+    apr_status_t rv;
+    int n = 0, rc;
+
+    if ((rv = statement(store, label, &stmt, error)) != APR_SUCCESS) {
+        return rv;
+    }
+    rc = apr_dbd_pquery(store->driver, store->pool, store->handle, &n, stmt,
+                        nargs, args);
+    if (rows) {
+        *rows = n;
+    }
+    return rc ? db_error(store, rc, label, error) : APR_SUCCESS;
+}
+
+apr_dbd_row_t *oauth2_store_next_row(oauth2_store_t *store,
+                                     apr_dbd_results_t *res)
+{
+    apr_dbd_row_t *row = NULL;
+
+    if (apr_dbd_get_row(store->driver, store->pool, res, &row, -1) != 0) {
+        return NULL;
+    }
+    return row;
+}
+
+const char *oauth2_store_column(oauth2_store_t *store, apr_dbd_row_t *row,
+                                int n)
+{
+    const char *value = NULL;
+
+    if (apr_dbd_datum_get(store->driver, row, n, APR_DBD_TYPE_STRING,
+                          &value) != APR_SUCCESS) {
+        return NULL;
+    }
+    return value;
+}
+
+apr_status_t oauth2_store_transaction(oauth2_store_t *store,
+                                      apr_status_t (*fn)(oauth2_store_t *,
+                                                         void *baton,
+                                                         const char **error),
+                                      void *baton, const char **error)
+{
+    apr_dbd_transaction_t *trans = NULL;
+    apr_status_t rv;
+    int rc;
+
+    rc = apr_dbd_transaction_start(store->driver, store->pool, store->handle,
+                                   &trans);
+    if (rc != 0) {
+        return db_error(store, rc, "BEGIN", error);
+    }
+    rv = fn(store, baton, error);
+    if (rv != APR_SUCCESS) {
+        apr_dbd_transaction_mode_set(store->driver, trans,
+                                     APR_DBD_TRANSACTION_ROLLBACK);
+    }
+    rc = apr_dbd_transaction_end(store->driver, store->pool, trans);
+    if (rv == APR_SUCCESS && rc != 0) {
+        return db_error(store, rc, "COMMIT", error);
+    }
+    return rv;
+}
