@@ -46,7 +46,9 @@ static int register_statement(void *baton, const char *label,
 const char *oauth2_dbd_register(apr_pool_t *pool, server_rec *s)
 {
     const ap_directive_t *driver;
+    apr_hash_t *seen = apr_hash_make(pool);
     register_ctx_t ctx;
+    module *dbd;
 
     dbd_prepare = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_prepare);
     dbd_acquire = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);
@@ -64,7 +66,20 @@ const char *oauth2_dbd_register(apr_pool_t *pool, server_rec *s)
                             "'%s' (%s:%d)", driver->args, driver->filename,
                             driver->line_num);
     }
+    dbd = ap_find_linked_module("mod_dbd.c");
     for (ctx.server = s; ctx.server; ctx.server = ctx.server->next) {
+        /* A virtual host without DBD directives shares the main server's
+         * mod_dbd record; register each record once. */
+        void *record = dbd ? ap_get_module_config(ctx.server->module_config,
+                                                  dbd)
+                           : NULL;
+        if (record && apr_hash_get(seen, &record, sizeof(record))) {
+            continue;
+        }
+        if (record) {
+            apr_hash_set(seen, apr_pmemdup(pool, &record, sizeof(record)),
+                         sizeof(record), record);
+        }
         oauth2_store_each_statement(register_statement, &ctx);
     }
     return NULL;
