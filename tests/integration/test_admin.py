@@ -1,0 +1,272 @@
+"""oauth2-admin against a real PostgreSQL: schema, client registration
+and purge, with client secrets stored only as SHA-256 hashes."""
+
+import hashlib
+import json
+import re
+import uuid
+
+import pytest
+
+import harness
+
+SECRET = re.compile(r"^[A-Za-z0-9_-]{43,}$")
+SHOW_KEYS = {"client_id", "name", "public", "redirect_uris", "grant_types",
+             "scopes", "created_at", "disabled"}
+
+
+def unique(prefix):
+    return "%s-%s" % (prefix, uuid.uuid4().hex[:12])
+
+
+def add_client(admin, name, *args):
+    out = json.loads(admin("client", "add", name, "--json", *args).stdout)
+    if "client_secret" in out:
+        harness.remember_secret(out["client_secret"])
+    return out
+
+
+def show(admin, client_id):
+    return json.loads(admin("client", "show", client_id, "--json").stdout)
+
+
+def assert_fails_with_one_line(result):
+    assert result.returncode != 0, result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("oauth2-admin: "), result.stderr
+    return lines[0]
+
+
+def sha256_hex(text):
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def secret_hash_in_db(pg, client_id):
+    return pg.psql("select secret_hash from oauth2_client "
+                   "where client_id = '%s'" % client_id).strip()
+
+
+def test_init_twice_leaves_the_schema_as_it_is(admin, pg):
+    first = admin("init")
+    second = admin("init")
+    assert "already" in second.stdout
+    assert first.stdout == second.stdout
+    tables = set(pg.psql("select tablename from pg_tables").split())
+    assert {"oauth2_client", "oauth2_code", "oauth2_token",
+            "oauth2_consent"} <= tables
+
+
+def test_adding_a_confidential_client_prints_its_secret_once(admin):
+    out = add_client(admin, "Confidential app")
+    assert set(out) == {"client_id", "client_secret"}
+    assert out["client_id"]
+    assert SECRET.match(out["client_secret"]), out["client_secret"]
+    assert show(admin, out["client_id"])["public"] is False
+
+
+def test_adding_a_public_client_prints_no_secret(admin, pg):
+    out = add_client(admin, "Public app", "--public")
+    assert "client_secret" not in out
+    assert show(admin, out["client_id"])["public"] is True
+    assert secret_hash_in_db(pg, out["client_id"]) == ""
+
+
+def test_adding_a_client_without_json_shows_the_secret_as_text(admin):
+    res = admin("client", "add", "Text app", "--id", unique("text"))
+    m = re.search(r"client_secret:\s*(\S+)", res.stdout)
+    assert m, res.stdout
+    harness.remember_secret(m.group(1))
+    assert SECRET.match(m.group(1))
+
+
+def test_adding_a_client_with_id_uris_grants_and_scopes_stores_them(admin):
+    cid = unique("full")
+    out = add_client(admin, "Full app", "--id", cid,
+                     "--redirect-uri", "https://app.example.org/cb",
+                     "--redirect-uri", "http://127.0.0.1:8080/callback",
+                     "--grant", "authorization_code",
+                     "--grant", "refresh_token",
+                     "--scope", "read", "--scope", "write")
+    assert out["client_id"] == cid
+    client = show(admin, cid)
+    assert set(client) == SHOW_KEYS
+    assert client["client_id"] == cid
+    assert client["name"] == "Full app"
+    assert client["redirect_uris"] == ["https://app.example.org/cb",
+                                       "http://127.0.0.1:8080/callback"]
+    assert sorted(client["grant_types"]) == ["authorization_code",
+                                             "refresh_token"]
+    assert client["scopes"] == ["read", "write"]
+    assert client["disabled"] is False
+    assert client["created_at"]
+
+
+def test_adding_a_client_id_twice_fails(admin):
+    cid = unique("dup")
+    add_client(admin, "First", "--id", cid)
+    res = admin("client", "add", "Second", "--id", cid, "--json",
+                check=False)
+    assert_fails_with_one_line(res)
+    assert show(admin, cid)["name"] == "First"
+
+
+@pytest.mark.parametrize("args", [
+    ["--grant", "magic"],
+    ["--grant", "authorization_code", "--grant", "nonsense"],
+    ["--redirect-uri", "callback"],
+    ["--redirect-uri", "https://app.example.org/cb#fragment"],
+    ["--redirect-uri", "https://app.example.org/a b"],
+    ["--scope", 'bad"scope'],
+], ids=["unknown grant", "one unknown grant among good ones",
+        "relative redirect URI", "redirect URI with a fragment",
+        "redirect URI with a space", "scope with a quote"])
+def test_adding_a_client_with_a_bad_value_fails_with_one_line(admin, args):
+    cid = unique("bad")
+    res = admin("client", "add", "Bad", "--id", cid, "--json", *args,
+                check=False)
+    assert_fails_with_one_line(res)
+    assert admin("client", "show", cid, check=False).returncode != 0
+
+
+def test_listing_clients_shows_the_added_ones(admin):
+    ids = [add_client(admin, "Listed %d" % i, "--id", unique("list"))
+           ["client_id"] for i in range(2)]
+    listed = json.loads(admin("client", "list", "--json").stdout)
+    assert isinstance(listed, list)
+    by_id = {c["client_id"]: c for c in listed}
+    for cid in ids:
+        assert set(by_id[cid]) == SHOW_KEYS
+    text = admin("client", "list").stdout
+    assert all(cid in text for cid in ids)
+
+
+def test_set_replaces_the_lists_given(admin):
+    cid = unique("set")
+    add_client(admin, "Settable", "--id", cid,
+               "--redirect-uri", "https://old.example.org/cb",
+               "--grant", "authorization_code", "--scope", "old")
+    admin("client", "set", cid,
+          "--redirect-uri", "https://new.example.org/cb",
+          "--redirect-uri", "https://new.example.org/cb2",
+          "--grant", "client_credentials", "--scope", "new1",
+          "--scope", "new2")
+    client = show(admin, cid)
+    assert client["redirect_uris"] == ["https://new.example.org/cb",
+                                       "https://new.example.org/cb2"]
+    assert client["grant_types"] == ["client_credentials"]
+    assert client["scopes"] == ["new1", "new2"]
+    assert client["name"] == "Settable"
+
+
+def test_set_with_only_scopes_keeps_the_other_lists(admin):
+    cid = unique("partial")
+    add_client(admin, "Partial", "--id", cid,
+               "--redirect-uri", "https://keep.example.org/cb",
+               "--grant", "authorization_code", "--scope", "a")
+    admin("client", "set", cid, "--scope", "b")
+    client = show(admin, cid)
+    assert client["redirect_uris"] == ["https://keep.example.org/cb"]
+    assert client["grant_types"] == ["authorization_code"]
+    assert client["scopes"] == ["b"]
+
+
+def test_disable_and_enable_switch_a_client_off_and_on(admin):
+    cid = unique("toggle")
+    add_client(admin, "Toggle", "--id", cid)
+    admin("client", "set", cid, "--disable")
+    assert show(admin, cid)["disabled"] is True
+    admin("client", "set", cid, "--enable")
+    assert show(admin, cid)["disabled"] is False
+
+
+def test_setting_a_bad_grant_or_uri_fails_and_changes_nothing(admin):
+    cid = unique("setbad")
+    add_client(admin, "Set bad", "--id", cid, "--grant", "refresh_token")
+    for args in (["--grant", "magic"], ["--redirect-uri", "relative"]):
+        res = admin("client", "set", cid, *args, check=False)
+        assert_fails_with_one_line(res)
+    client = show(admin, cid)
+    assert client["grant_types"] == ["refresh_token"]
+    assert client["redirect_uris"] == []
+
+
+def test_secret_is_stored_only_as_its_sha256_hash(admin, pg):
+    out = add_client(admin, "Hashed", "--id", unique("hash"))
+    cid, secret = out["client_id"], out["client_secret"]
+    assert secret_hash_in_db(pg, cid) == sha256_hex(secret)
+    rows = pg.psql("select row_to_json(c)::text from oauth2_client c")
+    assert secret not in rows
+
+
+def test_rotate_secret_gives_a_new_secret_and_forgets_the_old(admin, pg):
+    out = add_client(admin, "Rotating", "--id", unique("rot"))
+    cid, old = out["client_id"], out["client_secret"]
+    new = json.loads(admin("client", "rotate-secret", cid, "--json")
+                     .stdout)
+    harness.remember_secret(new["client_secret"])
+    assert new["client_id"] == cid
+    assert SECRET.match(new["client_secret"])
+    assert new["client_secret"] != old
+    assert secret_hash_in_db(pg, cid) == sha256_hex(new["client_secret"])
+
+
+def test_rotating_the_secret_of_a_public_client_fails(admin):
+    cid = add_client(admin, "Public rot", "--public")["client_id"]
+    res = admin("client", "rotate-secret", cid, "--json", check=False)
+    assert_fails_with_one_line(res)
+    assert show(admin, cid)["public"] is True
+
+
+def test_removed_client_is_gone(admin):
+    cid = add_client(admin, "Removable", "--id", unique("rm"))["client_id"]
+    admin("client", "rm", cid)
+    res = admin("client", "show", cid, "--json", check=False)
+    assert_fails_with_one_line(res)
+    assert cid in res.stderr
+
+
+@pytest.mark.parametrize("command", [
+    ["client", "show", "no-such-client"],
+    ["client", "rm", "no-such-client"],
+    ["client", "rotate-secret", "no-such-client"],
+    ["client", "set", "no-such-client", "--disable"],
+])
+def test_commands_on_an_unknown_client_fail_with_one_line(admin, command):
+    assert_fails_with_one_line(admin(*command, check=False))
+
+
+def test_unreachable_database_fails_with_one_line(admin):
+    closed = harness.free_port()
+    db = ("host=127.0.0.1 port=%d dbname=oauth2 user=postgres "
+          "connect_timeout=5" % closed)
+    for command in (["init"], ["client", "list"], ["purge"]):
+        line = assert_fails_with_one_line(admin(*command, db=db,
+                                                check=False))
+        assert "database" in line or "connect" in line, line
+
+
+def test_purge_deletes_expired_codes_and_tokens_and_prints_counts(admin,
+                                                                  pg):
+    cid = add_client(admin, "Purgeable", "--id", unique("purge"))[
+        "client_id"]
+    tag = uuid.uuid4().hex
+    pg.psql(
+        "insert into oauth2_code (code_hash, client_id, user_id, scope, "
+        "expires_at) values ('expired-%(t)s', '%(c)s', 'demo', 'read', "
+        "now() - interval '1 hour'), ('live-%(t)s', '%(c)s', 'demo', "
+        "'read', now() + interval '1 hour');"
+        "insert into oauth2_token (token_hash, kind, client_id, scope, "
+        "grant_type, family_id, expires_at) values "
+        "('expired-%(t)s', 'access', '%(c)s', 'read', 'client_credentials', "
+        "gen_random_uuid(), now() - interval '1 hour'), "
+        "('live-%(t)s', 'access', '%(c)s', 'read', 'client_credentials', "
+        "gen_random_uuid(), now() + interval '1 hour')"
+        % {"t": tag, "c": cid})
+    res = admin("purge")
+    counts = [int(n) for n in re.findall(r"\d+", res.stdout)]
+    assert len(counts) >= 2 and all(n >= 1 for n in counts[:2]), res.stdout
+    left = pg.psql("select code_hash from oauth2_code where code_hash like "
+                   "'%%-%s' union all select token_hash from oauth2_token "
+                   "where token_hash like '%%-%s'" % (tag, tag))
+    assert sorted(left.split()) == ["live-" + tag, "live-" + tag]
