@@ -1,5 +1,6 @@
 /* Handler names mapped to endpoints: adding an endpoint is one line. */
 #include "endpoints.h"
+#include "token_endpoint.h"
 #include "../http/json_response.h"
 #include "../mod_oauth2.h"
 
@@ -22,7 +23,7 @@ static const struct {
     endpoint_fn serve;
 } endpoints[] = {
     {"oauth2-authorize", not_implemented},
-    {"oauth2-token", not_implemented},
+    {"oauth2-token", oauth2_token_endpoint},
     {"oauth2-revoke", not_implemented},
     {"oauth2-introspect", not_implemented},
     {"oauth2-metadata", not_implemented},

@@ -64,3 +64,34 @@ const char *oauth2_scope_join(apr_pool_t *pool,
 {
     return apr_array_pstrcat(pool, scopes, ' ');
 }
+
+const char *oauth2_scope_missing(const apr_array_header_t *wanted,
+                                 const apr_array_header_t *allowed)
+{
+    int i;
+
+    for (i = 0; i < wanted->nelts; i++) {
+        const char *s = APR_ARRAY_IDX(wanted, i, const char *);
+        if (!contains(allowed, s)) {
+            return s;
+        }
+    }
+    return NULL;
+}
+
+apr_array_header_t *oauth2_scope_intersect(apr_pool_t *pool,
+                                           const apr_array_header_t *a,
+                                           const apr_array_header_t *b)
+{
+    apr_array_header_t *out = apr_array_make(pool, a->nelts,
+                                             sizeof(const char *));
+    int i;
+
+    for (i = 0; i < a->nelts; i++) {
+        const char *s = APR_ARRAY_IDX(a, i, const char *);
+        if (contains(b, s)) {
+            APR_ARRAY_PUSH(out, const char *) = s;
+        }
+    }
+    return out;
+}

@@ -19,4 +19,14 @@ const char *oauth2_scope_parse(apr_pool_t *pool, const char *text,
 const char *oauth2_scope_join(apr_pool_t *pool,
                               const apr_array_header_t *scopes);
 
+/* The first scope of wanted that allowed lacks, or NULL when wanted is a
+ * subset of allowed. */
+const char *oauth2_scope_missing(const apr_array_header_t *wanted,
+                                 const apr_array_header_t *allowed);
+
+/* The scopes of a that b has too, in a's order. */
+apr_array_header_t *oauth2_scope_intersect(apr_pool_t *pool,
+                                           const apr_array_header_t *a,
+                                           const apr_array_header_t *b);
+
 #endif

@@ -60,7 +60,7 @@ static apr_status_t select_clients(oauth2_store_t *store, const char *label,
                                    const char **error)
 {
     apr_dbd_results_t *res;
-    apr_dbd_row_t *row;
+    apr_dbd_row_t *row = NULL;
     apr_status_t rv;
 
     rv = oauth2_store_select(store, label, &res, error, nargs, args);
@@ -68,7 +68,7 @@ static apr_status_t select_clients(oauth2_store_t *store, const char *label,
         return rv;
     }
     *clients = apr_array_make(store->pool, 8, sizeof(oauth2_client_t *));
-    while ((row = oauth2_store_next_row(store, res))) {
+    while (oauth2_store_next_row(store, res, &row)) {
         APR_ARRAY_PUSH(*clients, oauth2_client_t *) =
             client_from_row(store, row);
     }

@@ -1,9 +1,100 @@
+#include "code_store.h"
 #include "purge.h"
 #include "store_tables.h"
 
+#include <apr_strings.h>
+
+#define CODE_COLUMNS                                                         \
+    "code_hash, client_id, user_id, redirect_uri, scope, code_challenge,"   \
+    " code_challenge_method, family_id, expires_at <= now(),"               \
+    " used_at IS NOT NULL"
+
 const oauth2_store_statement_t oauth2_code_statements[] = {
+    {"oauth2_code_insert",
+     "INSERT INTO oauth2_code (code_hash, client_id, user_id, redirect_uri,"
+     " scope, code_challenge, code_challenge_method, expires_at)"
+     " VALUES (%s, %s, %s, %s, %s, %s, %s,"
+     " now() + make_interval(secs => %s::integer))"},
+    /* used_at is set by this very statement, so RETURNING reports the
+     * code as it was: unused. */
+    {"oauth2_code_consume",
+     "UPDATE oauth2_code SET used_at = now()"
+     " WHERE code_hash = %s AND client_id = %s AND used_at IS NULL"
+     " RETURNING code_hash, client_id, user_id, redirect_uri, scope,"
+     " code_challenge, code_challenge_method, family_id,"
+     " expires_at <= now(), false"},
+    {"oauth2_code_get",
+     "SELECT " CODE_COLUMNS " FROM oauth2_code WHERE code_hash = %s"},
     {"oauth2_code_purge", "DELETE FROM oauth2_code WHERE expires_at < now()"},
     {NULL, NULL}};
+
+apr_status_t oauth2_store_code_insert(oauth2_store_t *store,
+                                      const oauth2_code_t *c,
+                                      const char **error)
+{
+    const char *args[] = {c->code_hash,      c->client_id,
+                          c->user_id,        c->redirect_uri,
+                          c->scope,          c->code_challenge,
+                          c->code_challenge_method,
+                          apr_itoa(store->pool, c->lifetime)};
+
+    return oauth2_store_exec(store, "oauth2_code_insert", NULL, error, 8,
+                             args);
+}
+
+static apr_status_t select_code(oauth2_store_t *store, const char *label,
+                                int nargs, const char **args,
+                                oauth2_code_t **code, const char **error)
+{
+    apr_dbd_results_t *res;
+    apr_dbd_row_t *row = NULL;
+    oauth2_code_t *c = NULL;
+    apr_status_t rv;
+
+    rv = oauth2_store_select(store, label, &res, error, nargs, args);
+    if (rv != APR_SUCCESS) {
+        return rv;
+    }
+    while (oauth2_store_next_row(store, res, &row)) {
+        const char *expired = oauth2_store_column(store, row, 8);
+        const char *used = oauth2_store_column(store, row, 9);
+        c = apr_pcalloc(store->pool, sizeof(*c));
+        c->code_hash = oauth2_store_column(store, row, 0);
+        c->client_id = oauth2_store_column(store, row, 1);
+        c->user_id = oauth2_store_column(store, row, 2);
+        c->redirect_uri = oauth2_store_column(store, row, 3);
+        c->scope = oauth2_store_column(store, row, 4);
+        c->code_challenge = oauth2_store_column(store, row, 5);
+        c->code_challenge_method = oauth2_store_column(store, row, 6);
+        c->family_id = oauth2_store_column(store, row, 7);
+        c->expired = expired && *expired == 't';
+        c->used = used && *used == 't';
+    }
+    if (!c) {
+        *error = "no such code";
+        return APR_NOTFOUND;
+    }
+    *code = c;
+    return APR_SUCCESS;
+}
+
+apr_status_t oauth2_store_code_consume(oauth2_store_t *store,
+                                       const char *code_hash,
+                                       const char *client_id,
+                                       oauth2_code_t **code,
+                                       const char **error)
+{
+    const char *args[] = {code_hash, client_id};
+
+    return select_code(store, "oauth2_code_consume", 2, args, code, error);
+}
+
+apr_status_t oauth2_store_code_get(oauth2_store_t *store,
+                                   const char *code_hash,
+                                   oauth2_code_t **code, const char **error)
+{
+    return select_code(store, "oauth2_code_get", 1, &code_hash, code, error);
+}
 
 apr_status_t oauth2_store_code_purge(oauth2_store_t *store, int *count,
                                      const char **error)

@@ -42,7 +42,7 @@ static apr_status_t select_int(oauth2_store_t *store, const char *sql,
                                int *value, const char **error)
 {
     apr_dbd_results_t *res = NULL;
-    apr_dbd_row_t *row;
+    apr_dbd_row_t *row = NULL;
     int rc = apr_dbd_select(store->driver, store->pool, store->handle, &res,
                             sql, 1);
 
@@ -52,7 +52,7 @@ static apr_status_t select_int(oauth2_store_t *store, const char *sql,
         return APR_EGENERAL;
     }
     *value = 0;
-    while ((row = oauth2_store_next_row(store, res))) {
+    while (oauth2_store_next_row(store, res, &row)) {
         const char *v = oauth2_store_column(store, row, 0);
         *value = v ? atoi(v) : 0;
     }

@@ -156,27 +156,26 @@ apr_status_t oauth2_store_exec(oauth2_store_t *store, const char *label,
     return rc ? db_error(store, rc, label, error) : APR_SUCCESS;
 }
 
-apr_dbd_row_t *oauth2_store_next_row(oauth2_store_t *store,
-                                     apr_dbd_results_t *res)
+/* apr_dbd_get_row() steps on from the row it is given and starts again at
+ * the first when given NULL, so the caller keeps the row between calls. */
+int oauth2_store_next_row(oauth2_store_t *store, apr_dbd_results_t *res,
+                          apr_dbd_row_t **row)
 {
-    apr_dbd_row_t *row = NULL;
-
-    if (apr_dbd_get_row(store->driver, store->pool, res, &row, -1) != 0) {
-        return NULL;
-    }
-    return row;
+    return apr_dbd_get_row(store->driver, store->pool, res, row, -1) == 0;
 }
 
+/* The pgsql driver hands out pointers into the PGresult, which it frees
+ * once the last row has been read: the value is copied to the pool. */
 const char *oauth2_store_column(oauth2_store_t *store, apr_dbd_row_t *row,
                                 int n)
 {
     const char *value = NULL;
 
     if (apr_dbd_datum_get(store->driver, row, n, APR_DBD_TYPE_STRING,
-                          &value) != APR_SUCCESS) {
+                          &value) != APR_SUCCESS || !value) {
         return NULL;
     }
-    return value;
+    return apr_pstrdup(store->pool, value);
 }
 
 apr_status_t oauth2_store_transaction(oauth2_store_t *store,

@@ -50,12 +50,13 @@ apr_status_t oauth2_store_exec(oauth2_store_t *store, const char *label,
                                int *rows, const char **error, int nargs,
                                const char **args);
 
-/* The next row of a result, or NULL after the last (results are drained
- * to the end by every caller). */
-apr_dbd_row_t *oauth2_store_next_row(oauth2_store_t *store,
-                                     apr_dbd_results_t *res);
+/* Steps *row through a result: start with *row = NULL; returns 1 while
+ * *row is a row, 0 after the last (callers always drain to the end). */
+int oauth2_store_next_row(oauth2_store_t *store, apr_dbd_results_t *res,
+                          apr_dbd_row_t **row);
 
-/* Column n of a row as a string; NULL for SQL NULL. */
+/* Column n of a row as a string copied to store->pool (it outlives the
+ * result); NULL for SQL NULL. */
 const char *oauth2_store_column(oauth2_store_t *store, apr_dbd_row_t *row,
                                 int n);
 

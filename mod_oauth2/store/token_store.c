@@ -1,10 +1,140 @@
+#include "token_store.h"
 #include "purge.h"
 #include "store_tables.h"
 
+#include <apr_strings.h>
+
+/* The rows of one issuance: the access token and, when its hash is not
+ * NULL, the refresh token. Used by issue and rotate. */
+#define TOKEN_ROWS                                                           \
+    "(VALUES (%s, 'access', %s::integer), (%s, 'refresh', %s::integer))"   \
+    " AS t(hash, kind, lifetime)"
+#define TOKEN_INSERT                                                         \
+    "INSERT INTO oauth2_token (token_hash, kind, client_id, user_id, scope," \
+    " grant_type, family_id, parent_hash, expires_at) "
+#define TOKEN_EXPIRY "now() + make_interval(secs => t.lifetime)"
+
 const oauth2_store_statement_t oauth2_token_statements[] = {
+    {"oauth2_token_issue",
+     TOKEN_INSERT "SELECT t.hash, t.kind, %s, %s, %s, %s, f.id, NULL, "
+     TOKEN_EXPIRY " FROM (SELECT COALESCE(%s::uuid, gen_random_uuid()) AS id)"
+     " AS f, " TOKEN_ROWS " WHERE t.hash IS NOT NULL"},
+    {"oauth2_token_rotate",
+     "WITH old AS (UPDATE oauth2_token SET used_at = now()"
+     " WHERE token_hash = %s AND kind = 'refresh' AND client_id = %s"
+     " AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()"
+     " RETURNING token_hash, client_id, user_id, family_id) "
+     TOKEN_INSERT "SELECT t.hash, t.kind, old.client_id, old.user_id, %s,"
+     " 'refresh_token', old.family_id, old.token_hash, " TOKEN_EXPIRY
+     " FROM old, " TOKEN_ROWS " WHERE t.hash IS NOT NULL"},
+    {"oauth2_token_get",
+     "SELECT kind, client_id, user_id, scope, family_id,"
+     " extract(epoch FROM expires_at)::bigint, expires_at <= now(),"
+     " used_at IS NOT NULL, revoked_at IS NOT NULL"
+     " FROM oauth2_token WHERE token_hash = %s"},
+    {"oauth2_token_revoke_family",
+     "UPDATE oauth2_token SET revoked_at = now()"
+     " WHERE family_id = %s::uuid AND revoked_at IS NULL RETURNING token_hash"},
     {"oauth2_token_purge",
      "DELETE FROM oauth2_token WHERE expires_at < now()"},
     {NULL, NULL}};
+
+apr_status_t oauth2_store_token_issue(oauth2_store_t *store,
+                                      const oauth2_token_issue_t *t,
+                                      const char **error)
+{
+    const char *args[] = {
+        t->client_id, t->user_id, t->scope, t->grant_type, t->family_id,
+        t->access_hash, apr_itoa(store->pool, t->access_lifetime),
+        t->refresh_hash, apr_itoa(store->pool, t->refresh_lifetime)};
+
+    return oauth2_store_exec(store, "oauth2_token_issue", NULL, error, 9,
+                             args);
+}
+
+apr_status_t oauth2_store_token_rotate(oauth2_store_t *store,
+                                       const char *old_hash,
+                                       const oauth2_token_issue_t *t,
+                                       const char **error)
+{
+    const char *args[] = {
+        old_hash, t->client_id, t->scope, t->access_hash,
+        apr_itoa(store->pool, t->access_lifetime), t->refresh_hash,
+        apr_itoa(store->pool, t->refresh_lifetime)};
+    int rows = 0;
+    apr_status_t rv = oauth2_store_exec(store, "oauth2_token_rotate", &rows,
+                                        error, 7, args);
+
+    if (rv == APR_SUCCESS && rows == 0) {
+        *error = "refresh token not live";
+        return APR_NOTFOUND;
+    }
+    return rv;
+}
+
+static int flag(oauth2_store_t *store, apr_dbd_row_t *row, int n)
+{
+    const char *v = oauth2_store_column(store, row, n);
+
+    return v && *v == 't';
+}
+
+apr_status_t oauth2_store_token_get(oauth2_store_t *store, const char *hash,
+                                    oauth2_token_t **token,
+                                    const char **error)
+{
+    apr_dbd_results_t *res;
+    apr_dbd_row_t *row = NULL;
+    oauth2_token_t *t = NULL;
+    apr_status_t rv;
+
+    rv = oauth2_store_select(store, "oauth2_token_get", &res, error, 1,
+                             &hash);
+    if (rv != APR_SUCCESS) {
+        return rv;
+    }
+    while (oauth2_store_next_row(store, res, &row)) {
+        const char *exp = oauth2_store_column(store, row, 5);
+        t = apr_pcalloc(store->pool, sizeof(*t));
+        t->kind = oauth2_store_column(store, row, 0);
+        t->client_id = oauth2_store_column(store, row, 1);
+        t->user_id = oauth2_store_column(store, row, 2);
+        t->scope = oauth2_store_column(store, row, 3);
+        t->family_id = oauth2_store_column(store, row, 4);
+        t->expires_at = exp ? apr_atoi64(exp) : 0;
+        t->expired = flag(store, row, 6);
+        t->used = flag(store, row, 7);
+        t->revoked = flag(store, row, 8);
+    }
+    if (!t) {
+        *error = "no such token";
+        return APR_NOTFOUND;
+    }
+    *token = t;
+    return APR_SUCCESS;
+}
+
+apr_status_t oauth2_store_token_revoke_family(oauth2_store_t *store,
+                                              const char *family_id,
+                                              apr_array_header_t **hashes,
+                                              const char **error)
+{
+    apr_dbd_results_t *res;
+    apr_dbd_row_t *row = NULL;
+    apr_status_t rv;
+
+    rv = oauth2_store_select(store, "oauth2_token_revoke_family", &res,
+                             error, 1, &family_id);
+    if (rv != APR_SUCCESS) {
+        return rv;
+    }
+    *hashes = apr_array_make(store->pool, 4, sizeof(const char *));
+    while (oauth2_store_next_row(store, res, &row)) {
+        APR_ARRAY_PUSH(*hashes, const char *) =
+            oauth2_store_column(store, row, 0);
+    }
+    return APR_SUCCESS;
+}
 
 apr_status_t oauth2_store_token_purge(oauth2_store_t *store, int *count,
                                       const char **error)

@@ -1,0 +1,96 @@
+#include "client_auth.h"
+#include "../core/basic_auth.h"
+#include "../core/digest.h"
+#include "../core/form.h"
+
+#include <apr_strings.h>
+
+APLOG_USE_MODULE(oauth2);
+
+/* RFC 6749 §5.2: 401, with a Basic challenge when Basic was tried. */
+static int invalid_client(oauth2_token_request_t *tr, const char *id,
+                          const char *why)
+{
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, tr->r, OAUTH2_LOGNO(00004)
+                  "client authentication failed for client_id '%s': %s",
+                  id ? id : "(none)", why);
+    if (tr->used_basic) {
+        apr_table_setn(tr->r->err_headers_out, "WWW-Authenticate",
+                       apr_psprintf(tr->r->pool, "Basic realm=\"%s\"",
+                                    oauth2_dir_realm(tr->r)));
+    }
+    return oauth2_token_error(tr, HTTP_UNAUTHORIZED, "invalid_client",
+                              "client authentication failed");
+}
+
+/* Where the client put its credentials; *error for a malformed request. */
+static const char *credentials(oauth2_token_request_t *tr, const char **id,
+                               const char **secret)
+{
+    const char *header = apr_table_get(tr->r->headers_in, "Authorization");
+    const char *body_id = oauth2_form_get(tr->params, "client_id");
+    const char *body_secret = oauth2_form_get(tr->params, "client_secret");
+    const char *err;
+
+    *id = body_id;
+    *secret = body_secret;
+    if (!oauth2_basic_is_basic(header)) {
+        return NULL;
+    }
+    tr->used_basic = 1;
+    if (body_secret) {
+        return "use one client authentication method, not Basic and "
+               "client_secret together";
+    }
+    if ((err = oauth2_basic_parse(tr->r->pool, header, id, secret))) {
+        return err;
+    }
+    if (body_id && strcmp(body_id, *id)) {
+        return "client_id differs from the Basic credentials";
+    }
+    return NULL;
+}
+
+int oauth2_client_authenticate(oauth2_token_request_t *tr, int *done)
+{
+    const char *id, *secret, *err;
+    oauth2_client_t *client;
+    apr_status_t rv;
+
+    if ((err = credentials(tr, &id, &secret))) {
+        *done = oauth2_token_error(tr, HTTP_BAD_REQUEST, "invalid_request",
+                                   err);
+        return !OK;
+    }
+    if (!id) {
+        *done = invalid_client(tr, NULL, "no client credentials");
+        return !OK;
+    }
+    rv = oauth2_store_client_get(tr->store, id, &client, &err);
+    if (rv == APR_NOTFOUND) {
+        *done = invalid_client(tr, id, "unknown client");
+        return !OK;
+    }
+    if (rv != APR_SUCCESS) {
+        *done = oauth2_token_unavailable(tr, "client lookup", err);
+        return !OK;
+    }
+    if (client->disabled) {
+        *done = invalid_client(tr, id, "client is disabled");
+        return !OK;
+    }
+    /* A public client has no secret; a confidential one must prove its
+     * secret, compared as SHA-256 digests in constant time. */
+    if (client->secret_hash ? !secret ||
+                              !oauth2_secret_equal(
+                                  oauth2_sha256_hex(tr->r->pool, secret),
+                                  client->secret_hash)
+                            : secret != NULL) {
+        *done = invalid_client(tr, id, client->secret_hash
+                                           ? "wrong or missing secret"
+                                           : "public client sent a secret");
+        return !OK;
+    }
+    tr->client = client;
+    return OK;
+}

@@ -1,0 +1,102 @@
+/* grant_type=authorization_code (RFC 6749 §4.1.3, RFC 7636 §4.6): the code
+ * is consumed in one statement; a code presented again revokes every token
+ * issued from it (RFC 6749 §4.1.2). */
+#include "token_request.h"
+#include "../core/digest.h"
+#include "../core/form.h"
+#include "../core/pkce.h"
+#include "../store/code_store.h"
+
+APLOG_USE_MODULE(oauth2);
+
+static int invalid_grant(oauth2_token_request_t *tr, const char *why)
+{
+    return oauth2_token_error(tr, HTTP_BAD_REQUEST, "invalid_grant", why);
+}
+
+/* No code was consumed: a replay revokes its tokens, anything else is an
+ * unknown code. */
+static int refuse_unconsumed(oauth2_token_request_t *tr, const char *hash)
+{
+    oauth2_code_t *code;
+    const char *err;
+    apr_status_t rv = oauth2_store_code_get(tr->store, hash, &code, &err);
+
+    if (rv != APR_SUCCESS && rv != APR_NOTFOUND) {
+        return oauth2_token_unavailable(tr, "authorization code lookup", err);
+    }
+    if (rv == APR_SUCCESS && code->used) {
+        return oauth2_token_refuse_family(tr, code->family_id,
+                                          "authorization code used twice");
+    }
+    return invalid_grant(tr, "unknown authorization code");
+}
+
+/* PKCE must verify when the request carried a challenge, and must have
+ * been used when the client is public or OAuth2PKCE requires it. A
+ * verifier without a stored challenge is refused too (RFC 9700 §4.8.2:
+ * PKCE downgrade). */
+static const char *check_pkce(oauth2_token_request_t *tr,
+                              const oauth2_code_t *code)
+{
+    const char *verifier = oauth2_form_get(tr->params, "code_verifier");
+    int required = tr->conf->pkce == OAUTH2_PKCE_REQUIRED ||
+                   !tr->client->secret_hash;
+
+    if (!code->code_challenge) {
+        if (verifier) {
+            return "code_verifier sent but no code_challenge was";
+        }
+        return required ? "PKCE is required for this client" : NULL;
+    }
+    if (!verifier) {
+        return "code_verifier is missing";
+    }
+    if (!oauth2_pkce_verify(tr->r->pool, verifier, code->code_challenge,
+                            code->code_challenge_method)) {
+        return "code_verifier does not match the code_challenge";
+    }
+    return NULL;
+}
+
+int oauth2_grant_authorization_code(oauth2_token_request_t *tr)
+{
+    const char *presented = oauth2_form_get(tr->params, "code");
+    const char *redirect_uri = oauth2_form_get(tr->params, "redirect_uri");
+    oauth2_grant_result_t g = {NULL};
+    oauth2_code_t *code;
+    const char *err, *hash;
+    apr_status_t rv;
+
+    if (!presented) {
+        return oauth2_token_error(tr, HTTP_BAD_REQUEST, "invalid_request",
+                                  "code is missing");
+    }
+    hash = oauth2_sha256_hex(tr->r->pool, presented);
+    rv = oauth2_store_code_consume(tr->store, hash, tr->client->client_id,
+                                   &code, &err);
+    if (rv == APR_NOTFOUND) {
+        return refuse_unconsumed(tr, hash);
+    }
+    if (rv != APR_SUCCESS) {
+        return oauth2_token_unavailable(tr, "authorization code redemption",
+                                        err);
+    }
+    if (code->expired) {
+        return invalid_grant(tr, "authorization code expired");
+    }
+    /* RFC 6749 §4.1.3: identical redirect_uri when the request had one. */
+    if (code->redirect_uri &&
+        (!redirect_uri || strcmp(redirect_uri, code->redirect_uri))) {
+        return invalid_grant(tr, "redirect_uri does not match the "
+                                 "authorization request");
+    }
+    if ((err = check_pkce(tr, code))) {
+        return invalid_grant(tr, err);
+    }
+    g.user = code->user_id;
+    g.scope = code->scope;
+    g.family = code->family_id;
+    g.refresh = 1;
+    return oauth2_token_issue(tr, &g);
+}

@@ -1,0 +1,172 @@
+/* What every grant shares: errors, scope decisions, issuing tokens and
+ * revoking a token family. */
+#include "token_request.h"
+#include "../core/digest.h"
+#include "../core/form.h"
+#include "../core/grant.h"
+#include "../core/random.h"
+#include "../core/scope.h"
+#include "../http/json_response.h"
+#include "../store/token_store.h"
+
+#include <apr_strings.h>
+
+APLOG_USE_MODULE(oauth2);
+
+int oauth2_token_error(oauth2_token_request_t *tr, int status,
+                       const char *error, const char *description)
+{
+    return oauth2_json_error(tr->r, status, error, description);
+}
+
+int oauth2_token_unavailable(oauth2_token_request_t *tr, const char *what,
+                             const char *detail)
+{
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, tr->r, OAUTH2_LOGNO(00006)
+                  "token endpoint: %s failed%s%s", what, detail ? ": " : "",
+                  detail ? detail : "");
+    apr_table_setn(tr->r->err_headers_out, "Retry-After", "5");
+    return oauth2_token_error(tr, HTTP_SERVICE_UNAVAILABLE,
+                              "temporarily_unavailable",
+                              "the authorization server cannot reach its "
+                              "database; try again shortly");
+}
+
+static int in_list(const char *list, const char *word)
+{
+    apr_size_t n = strlen(word);
+    const char *p = list;
+
+    while (p && (p = strstr(p, word))) {
+        if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0')) {
+            return 1;
+        }
+        p += n;
+    }
+    return 0;
+}
+
+int oauth2_client_has_grant(const oauth2_client_t *client, const char *grant)
+{
+    return in_list(client->grant_types, grant);
+}
+
+const char *oauth2_token_client_scopes(oauth2_token_request_t *tr)
+{
+    apr_array_header_t *registered;
+
+    if (oauth2_scope_parse(tr->r->pool, tr->client->scopes, &registered) ||
+        !tr->conf->scopes_supported) {
+        return tr->client->scopes;
+    }
+    return oauth2_scope_join(
+        tr->r->pool, oauth2_scope_intersect(tr->r->pool, registered,
+                                            tr->conf->scopes_supported));
+}
+
+const char *oauth2_token_scope(oauth2_token_request_t *tr,
+                               const char *requested, const char *ceiling,
+                               const char **granted)
+{
+    apr_array_header_t *want, *allowed;
+    const char *err, *missing;
+
+    if (oauth2_scope_parse(tr->r->pool, ceiling, &allowed)) {
+        return "the stored scope is malformed";
+    }
+    if (!requested) {
+        *granted = oauth2_scope_join(tr->r->pool, allowed);
+        return NULL;
+    }
+    if ((err = oauth2_scope_parse(tr->r->pool, requested, &want))) {
+        return err;
+    }
+    if ((missing = oauth2_scope_missing(want, allowed))) {
+        return apr_psprintf(tr->r->pool, "scope '%s' is not allowed",
+                            missing);
+    }
+    *granted = oauth2_scope_join(tr->r->pool, want);
+    return NULL;
+}
+
+/* A refresh token goes along when the grant allows one, the server
+ * issues them and the client is registered for the refresh grant. */
+static int wants_refresh(oauth2_token_request_t *tr,
+                         const oauth2_grant_result_t *g)
+{
+    return g->refresh && tr->conf->refresh_token_lifetime > 0 &&
+           (tr->conf->grant_types & OAUTH2_GRANT_REFRESH_TOKEN) &&
+           oauth2_client_has_grant(tr->client, "refresh_token");
+}
+
+static json_t *token_response(oauth2_token_request_t *tr, const char *access,
+                              const char *refresh, const char *scope)
+{
+    json_t *body = json_pack("{s:s, s:s, s:i, s:s}", "access_token", access,
+                             "token_type", "Bearer", "expires_in",
+                             tr->conf->access_token_lifetime, "scope",
+                             scope);
+
+    if (body && refresh) {
+        json_object_set_new(body, "refresh_token", json_string(refresh));
+    }
+    return body;
+}
+
+int oauth2_token_issue(oauth2_token_request_t *tr,
+                       const oauth2_grant_result_t *g)
+{
+    oauth2_token_issue_t row = {tr->client->client_id, g->user, g->scope,
+                                NULL, g->family};
+    char *access, *refresh = NULL;
+    const char *err, *grant = oauth2_form_get(tr->params, "grant_type");
+    json_t *body;
+    apr_status_t rv;
+
+    if (oauth2_random_token(tr->r->pool, OAUTH2_TOKEN_BYTES, &access) ||
+        (wants_refresh(tr, g) &&
+         oauth2_random_token(tr->r->pool, OAUTH2_TOKEN_BYTES, &refresh))) {
+        return oauth2_token_unavailable(tr, "random generator", NULL);
+    }
+    row.grant_type = grant;
+    row.access_hash = oauth2_sha256_hex(tr->r->pool, access);
+    row.access_lifetime = tr->conf->access_token_lifetime;
+    row.refresh_hash = refresh ? oauth2_sha256_hex(tr->r->pool, refresh)
+                               : NULL;
+    row.refresh_lifetime = tr->conf->refresh_token_lifetime;
+    rv = g->rotate_from
+             ? oauth2_store_token_rotate(tr->store, g->rotate_from, &row,
+                                         &err)
+             : oauth2_store_token_issue(tr->store, &row, &err);
+    if (rv == APR_NOTFOUND) {
+        /* Another request rotated this refresh token first. */
+        return oauth2_token_refuse_family(tr, g->family,
+                                          "refresh token used twice");
+    }
+    if (rv != APR_SUCCESS) {
+        return oauth2_token_unavailable(tr, "storing the token", err);
+    }
+    if (!(body = token_response(tr, access, refresh, g->scope))) {
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, tr->r, OAUTH2_LOGNO(00007)
+                  "issued %s token %.8s… to client '%s' (grant %s)",
+                  refresh ? "access+refresh" : "access", row.access_hash,
+                  tr->client->client_id, grant);
+    return oauth2_json_send(tr->r, HTTP_OK, body);
+}
+
+int oauth2_token_refuse_family(oauth2_token_request_t *tr,
+                               const char *family, const char *why)
+{
+    apr_array_header_t *revoked;
+    const char *err;
+
+    if (oauth2_store_token_revoke_family(tr->store, family, &revoked, &err)) {
+        return oauth2_token_unavailable(tr, "revoking a token family", err);
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, tr->r, OAUTH2_LOGNO(00008)
+                  "client '%s': %s; revoked %d token(s) of that grant",
+                  tr->client->client_id, why, revoked->nelts);
+    return oauth2_token_error(tr, HTTP_BAD_REQUEST, "invalid_grant", why);
+}

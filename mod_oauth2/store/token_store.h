@@ -1,0 +1,61 @@
+/* oauth2_token: access and refresh tokens, stored only as SHA-256 hex. */
+#ifndef OAUTH2_STORE_TOKEN_H
+#define OAUTH2_STORE_TOKEN_H
+
+#include "store.h"
+
+#include <apr_tables.h>
+
+/* What one issuance writes: an access token and, optionally, a refresh
+ * token of the same family, in one INSERT. */
+typedef struct {
+    const char *client_id;
+    const char *user_id;     /* NULL: the client's own token */
+    const char *scope;       /* granted scope, space-separated */
+    const char *grant_type;
+    const char *family_id;   /* NULL: a new family */
+    const char *access_hash;
+    int access_lifetime;     /* seconds */
+    const char *refresh_hash; /* NULL: no refresh token */
+    int refresh_lifetime;
+} oauth2_token_issue_t;
+
+/* A stored token as read back. */
+typedef struct {
+    const char *kind;        /* "access" or "refresh" */
+    const char *client_id;
+    const char *user_id;
+    const char *scope;
+    const char *family_id;
+    apr_int64_t expires_at;  /* epoch seconds */
+    int expired;
+    int used;                /* a refresh token already rotated */
+    int revoked;
+} oauth2_token_t;
+
+apr_status_t oauth2_store_token_issue(oauth2_store_t *store,
+                                      const oauth2_token_issue_t *issue,
+                                      const char **error);
+
+/* Consumes the live refresh token old_hash of client_id and issues the
+ * tokens of issue (family and user taken from the old token) in one
+ * statement, so that of two parallel rotations only one wins.
+ * APR_NOTFOUND when nothing was consumed. */
+apr_status_t oauth2_store_token_rotate(oauth2_store_t *store,
+                                       const char *old_hash,
+                                       const oauth2_token_issue_t *issue,
+                                       const char **error);
+
+/* APR_NOTFOUND when there is no such token. */
+apr_status_t oauth2_store_token_get(oauth2_store_t *store, const char *hash,
+                                    oauth2_token_t **token,
+                                    const char **error);
+
+/* Revokes every live token of a family; *hashes receives the hashes of
+ * the tokens revoked (const char *), for the validation cache. */
+apr_status_t oauth2_store_token_revoke_family(oauth2_store_t *store,
+                                              const char *family_id,
+                                              apr_array_header_t **hashes,
+                                              const char **error);
+
+#endif
