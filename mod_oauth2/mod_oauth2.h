@@ -60,8 +60,12 @@ typedef struct {
     const char *token_cache;    /* "none" or socache "provider[:args]" */
     int token_cache_ttl;
     const char *consent_template;
+    const char *consent_key_file;
     int consent_remember;
     apr_array_header_t *scopes_supported;   /* const char * */
+    /* Derived from the above when the configuration is checked: */
+    const char *consent_page;         /* the template's text */
+    const unsigned char *consent_key; /* OAUTH2_CSRF_KEY_LEN bytes */
 } oauth2_server_conf_t;
 
 /* Per directory; read through the accessors below, which apply the

@@ -1,5 +1,6 @@
 /* Handler names mapped to endpoints: adding an endpoint is one line. */
 #include "endpoints.h"
+#include "authorize_request.h"
 #include "token_endpoint.h"
 #include "../http/json_response.h"
 #include "../mod_oauth2.h"
@@ -22,7 +23,7 @@ static const struct {
     const char *handler;
     endpoint_fn serve;
 } endpoints[] = {
-    {"oauth2-authorize", not_implemented},
+    {"oauth2-authorize", oauth2_authorize_endpoint},
     {"oauth2-token", oauth2_token_endpoint},
     {"oauth2-revoke", not_implemented},
     {"oauth2-introspect", not_implemented},

@@ -33,15 +33,14 @@ static int refuse_unconsumed(oauth2_token_request_t *tr, const char *hash)
 }
 
 /* PKCE must verify when the request carried a challenge, and must have
- * been used when the client is public or OAuth2PKCE requires it. A
+ * been used when OAuth2PKCE requires it of this client. A
  * verifier without a stored challenge is refused too (RFC 9700 §4.8.2:
  * PKCE downgrade). */
 static const char *check_pkce(oauth2_token_request_t *tr,
                               const oauth2_code_t *code)
 {
     const char *verifier = oauth2_form_get(tr->params, "code_verifier");
-    int required = tr->conf->pkce == OAUTH2_PKCE_REQUIRED ||
-                   !tr->client->secret_hash;
+    int required = oauth2_pkce_required(tr->conf, tr->client);
 
     if (!code->code_challenge) {
         if (verifier) {

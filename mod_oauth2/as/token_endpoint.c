@@ -36,7 +36,7 @@ static int method_not_allowed(oauth2_token_request_t *tr)
 static int read_params(oauth2_token_request_t *tr)
 {
     const char *err;
-    int status = oauth2_form_body_read(tr->r, &tr->params, &err);
+    int status = oauth2_form_body_read(tr->r, &tr->params, NULL, &err);
 
     if (status != OK) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, tr->r,
@@ -96,6 +96,7 @@ int oauth2_token_endpoint(request_rec *r)
                                   "unsupported_grant_type",
                                   "grant_type is not supported here");
     }
+    tr.grant_type = grants[g].name;
     if (!(tr.store = oauth2_dbd_store(r))) {
         return oauth2_token_unavailable(&tr, "database connection", NULL);
     }

@@ -46,6 +46,13 @@ static int in_list(const char *list, const char *word)
     return 0;
 }
 
+int oauth2_pkce_required(const oauth2_server_conf_t *conf,
+                         const oauth2_client_t *client)
+{
+    return conf->pkce == OAUTH2_PKCE_REQUIRED ||
+           (conf->pkce == OAUTH2_PKCE_PUBLIC && !client->secret_hash);
+}
+
 int oauth2_client_has_grant(const oauth2_client_t *client, const char *grant)
 {
     return in_list(client->grant_types, grant);
@@ -113,31 +120,45 @@ static json_t *token_response(oauth2_token_request_t *tr, const char *access,
     return body;
 }
 
+apr_status_t oauth2_token_mint(oauth2_token_request_t *tr,
+                               const oauth2_grant_result_t *g,
+                               oauth2_minted_t *out, const char **err)
+{
+    oauth2_token_issue_t row = {tr->client->client_id, g->user, g->scope,
+                                tr->grant_type, g->family};
+
+    out->refresh = NULL;
+    if (oauth2_random_token(tr->r->pool, OAUTH2_TOKEN_BYTES, &out->access) ||
+        (wants_refresh(tr, g) &&
+         oauth2_random_token(tr->r->pool, OAUTH2_TOKEN_BYTES,
+                             &out->refresh))) {
+        *err = "the random generator failed";
+        return APR_EGENERAL;
+    }
+    row.access_hash = oauth2_sha256_hex(tr->r->pool, out->access);
+    row.access_lifetime = tr->conf->access_token_lifetime;
+    row.refresh_hash = out->refresh
+                           ? oauth2_sha256_hex(tr->r->pool, out->refresh)
+                           : NULL;
+    row.refresh_lifetime = tr->conf->refresh_token_lifetime;
+    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, tr->r, OAUTH2_LOGNO(00007)
+                  "issuing %s token %.8s... to client '%s' (grant %s)",
+                  out->refresh ? "access+refresh" : "access",
+                  row.access_hash, tr->client->client_id, tr->grant_type);
+    return g->rotate_from ? oauth2_store_token_rotate(tr->store,
+                                                      g->rotate_from, &row,
+                                                      err)
+                          : oauth2_store_token_issue(tr->store, &row, err);
+}
+
 int oauth2_token_issue(oauth2_token_request_t *tr,
                        const oauth2_grant_result_t *g)
 {
-    oauth2_token_issue_t row = {tr->client->client_id, g->user, g->scope,
-                                NULL, g->family};
-    char *access, *refresh = NULL;
-    const char *err, *grant = oauth2_form_get(tr->params, "grant_type");
+    oauth2_minted_t minted;
+    const char *err;
     json_t *body;
-    apr_status_t rv;
+    apr_status_t rv = oauth2_token_mint(tr, g, &minted, &err);
 
-    if (oauth2_random_token(tr->r->pool, OAUTH2_TOKEN_BYTES, &access) ||
-        (wants_refresh(tr, g) &&
-         oauth2_random_token(tr->r->pool, OAUTH2_TOKEN_BYTES, &refresh))) {
-        return oauth2_token_unavailable(tr, "random generator", NULL);
-    }
-    row.grant_type = grant;
-    row.access_hash = oauth2_sha256_hex(tr->r->pool, access);
-    row.access_lifetime = tr->conf->access_token_lifetime;
-    row.refresh_hash = refresh ? oauth2_sha256_hex(tr->r->pool, refresh)
-                               : NULL;
-    row.refresh_lifetime = tr->conf->refresh_token_lifetime;
-    rv = g->rotate_from
-             ? oauth2_store_token_rotate(tr->store, g->rotate_from, &row,
-                                         &err)
-             : oauth2_store_token_issue(tr->store, &row, &err);
     if (rv == APR_NOTFOUND) {
         /* Another request rotated this refresh token first. */
         return oauth2_token_refuse_family(tr, g->family,
@@ -146,13 +167,10 @@ int oauth2_token_issue(oauth2_token_request_t *tr,
     if (rv != APR_SUCCESS) {
         return oauth2_token_unavailable(tr, "storing the token", err);
     }
-    if (!(body = token_response(tr, access, refresh, g->scope))) {
+    body = token_response(tr, minted.access, minted.refresh, g->scope);
+    if (!body) {
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, tr->r, OAUTH2_LOGNO(00007)
-                  "issued %s token %.8s… to client '%s' (grant %s)",
-                  refresh ? "access+refresh" : "access", row.access_hash,
-                  tr->client->client_id, grant);
     return oauth2_json_send(tr->r, HTTP_OK, body);
 }
 

@@ -14,6 +14,7 @@ typedef struct {
     apr_hash_t *params;
     oauth2_store_t *store;
     const oauth2_client_t *client; /* authenticated */
+    const char *grant_type;        /* recorded with the tokens */
     int used_basic;                /* client_secret_basic was used */
 } oauth2_token_request_t;
 
@@ -51,9 +52,25 @@ const char *oauth2_token_scope(oauth2_token_request_t *tr,
 /* The client's registered scopes, narrowed to OAuth2ScopesSupported. */
 const char *oauth2_token_client_scopes(oauth2_token_request_t *tr);
 
+/* Whether OAuth2PKCE requires a code_challenge from this client. */
+int oauth2_pkce_required(const oauth2_server_conf_t *conf,
+                         const oauth2_client_t *client);
+
 /* Whether the client is registered for the grant (protocol name). */
 int oauth2_client_has_grant(const oauth2_client_t *client,
                             const char *grant);
+
+/* Tokens as created: the raw values exist here and in the response only. */
+typedef struct {
+    char *access;
+    char *refresh;           /* NULL: none issued */
+} oauth2_minted_t;
+
+/* Creates and stores the tokens of a grant. APR_NOTFOUND when the refresh
+ * token to rotate was consumed by another request first. */
+apr_status_t oauth2_token_mint(oauth2_token_request_t *tr,
+                               const oauth2_grant_result_t *grant,
+                               oauth2_minted_t *minted, const char **error);
 
 /* Creates, stores and sends the tokens of a grant (RFC 6749 §5.1). */
 int oauth2_token_issue(oauth2_token_request_t *tr,

@@ -274,21 +274,23 @@ static const char *set_token_cache(cmd_parms *cmd, void *d, const char *arg)
     return NULL;
 }
 
-static const char *set_consent_template(cmd_parms *cmd, void *d,
-                                        const char *path)
+/* A file path setting; cmd->info is the field's offset. The file is read
+ * when the configuration is checked. */
+static const char *set_file(cmd_parms *cmd, void *d, const char *path)
 {
-    oauth2_server_conf_t *c = server_conf(cmd);
+    const char **field = (const char **)((char *)server_conf(cmd) +
+                                         (apr_size_t)cmd->info);
     const char *full = ap_server_root_relative(cmd->pool, path);
     apr_finfo_t finfo;
 
-    if (c->consent_template) {
+    if (*field) {
         return twice(cmd);
     }
     if (!full || apr_stat(&finfo, full, APR_FINFO_TYPE, cmd->temp_pool) ||
         finfo.filetype != APR_REG) {
         return fail(cmd, "'%s' is not a readable file", path);
     }
-    c->consent_template = full;
+    *field = full;
     return NULL;
 }
 
@@ -426,8 +428,13 @@ const command_rec oauth2_commands[] = {
     SERVER_DIRECTIVE(OAUTH2_D_TOKEN_CACHE_TTL, set_seconds,
                      &token_cache_ttl, TAKE1,
                      "Seconds a validated token stays cached (default 30)"),
-    SERVER_DIRECTIVE(OAUTH2_D_CONSENT_TEMPLATE, set_consent_template, NULL,
-                     TAKE1, "HTML template of the consent page"),
+    SERVER_DIRECTIVE(OAUTH2_D_CONSENT_TEMPLATE, set_file,
+                     (void *)SLOT(consent_template), TAKE1,
+                     "HTML template of the consent page"),
+    SERVER_DIRECTIVE(OAUTH2_D_CONSENT_KEY_FILE, set_file,
+                     (void *)SLOT(consent_key_file), TAKE1,
+                     "File whose contents key the consent form's "
+                     "anti-forgery tokens (default: random per start)"),
     SERVER_DIRECTIVE(OAUTH2_D_CONSENT_REMEMBER, set_consent_remember, NULL,
                      FLAG, "Remember consent per owner and client "
                      "(default On)"),

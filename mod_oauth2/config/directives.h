@@ -16,6 +16,7 @@
 #define OAUTH2_D_TOKEN_CACHE "OAuth2TokenCache"
 #define OAUTH2_D_TOKEN_CACHE_TTL "OAuth2TokenCacheTTL"
 #define OAUTH2_D_CONSENT_TEMPLATE "OAuth2ConsentTemplate"
+#define OAUTH2_D_CONSENT_KEY_FILE "OAuth2ConsentKeyFile"
 #define OAUTH2_D_CONSENT_REMEMBER "OAuth2ConsentRemember"
 #define OAUTH2_D_SCOPES_SUPPORTED "OAuth2ScopesSupported"
 #define OAUTH2_D_BEARER_TOKEN_IN "OAuth2BearerTokenIn"

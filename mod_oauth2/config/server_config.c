@@ -1,9 +1,13 @@
 /* Per-server configuration: creation, merging and defaults. */
 #include "config.h"
 #include "directives.h"
+#include "../core/csrf.h"
+#include "../core/digest.h"
 #include "../core/grant.h"
+#include "../core/random.h"
 #include "../core/uri.h"
 
+#include <apr_file_io.h>
 #include <apr_strings.h>
 
 #define DEFAULT_ACCESS_TOKEN_LIFETIME 3600
@@ -49,6 +53,7 @@ void *oauth2_server_conf_merge(apr_pool_t *pool, void *basev, void *addv)
     MERGE_PTR(token_cache);
     MERGE_INT(token_cache_ttl);
     MERGE_PTR(consent_template);
+    MERGE_PTR(consent_key_file);
     MERGE_INT(consent_remember);
     MERGE_PTR(scopes_supported);
     return c;
@@ -70,9 +75,65 @@ static const char *default_issuer(apr_pool_t *pool, server_rec *s)
     return apr_psprintf(pool, "%s://%s", scheme, host);
 }
 
+static const char *read_file(apr_pool_t *pool, const char *path,
+                             const char **text, apr_size_t *len)
+{
+    apr_file_t *f;
+    apr_finfo_t finfo;
+    char *buf;
+
+    if (apr_file_open(&f, path, APR_FOPEN_READ, 0, pool) != APR_SUCCESS ||
+        apr_file_info_get(&finfo, APR_FINFO_SIZE, f) != APR_SUCCESS) {
+        return apr_psprintf(pool, "cannot read '%s'", path);
+    }
+    buf = apr_palloc(pool, (apr_size_t)finfo.size + 1);
+    if (apr_file_read_full(f, buf, (apr_size_t)finfo.size, len) !=
+        APR_SUCCESS) {
+        apr_file_close(f);
+        return apr_psprintf(pool, "cannot read '%s'", path);
+    }
+    apr_file_close(f);
+    buf[*len] = '\0';
+    *text = buf;
+    return NULL;
+}
+
+/* The consent page's text and the key of its anti-forgery tokens: read
+ * once here, never per request. */
+static const char *load_consent(apr_pool_t *pool, oauth2_server_conf_t *c)
+{
+    unsigned char *key = apr_palloc(pool, OAUTH2_CSRF_KEY_LEN);
+    const char *text, *err;
+    apr_size_t len;
+
+    if (c->consent_template &&
+        (err = read_file(pool, c->consent_template, &c->consent_page,
+                         &len))) {
+        return apr_pstrcat(pool, OAUTH2_D_CONSENT_TEMPLATE ": ", err, NULL);
+    }
+    if (c->consent_key_file) {
+        if ((err = read_file(pool, c->consent_key_file, &text, &len))) {
+            return apr_pstrcat(pool, OAUTH2_D_CONSENT_KEY_FILE ": ", err,
+                               NULL);
+        }
+        if (len < OAUTH2_CSRF_KEY_LEN) {
+            return OAUTH2_D_CONSENT_KEY_FILE " needs at least 32 bytes of "
+                   "secret (e.g. openssl rand -base64 48)";
+        }
+        oauth2_sha256(text, len, key);
+    }
+    else if (oauth2_random_bytes(key, OAUTH2_CSRF_KEY_LEN) != APR_SUCCESS) {
+        return "the random generator failed";
+    }
+    c->consent_key = key;
+    return NULL;
+}
+
 static const char *finish_one(apr_pool_t *pool, server_rec *s,
                               oauth2_server_conf_t *c)
 {
+    const char *err;
+
     if (!c->issuer) {
         c->issuer = default_issuer(pool, s);
     }
@@ -91,6 +152,9 @@ static const char *finish_one(apr_pool_t *pool, server_rec *s,
     if (!c->signing_keys) {
         c->signing_keys = apr_array_make(pool, 1,
                                          sizeof(oauth2_signing_key_conf_t));
+    }
+    if ((err = load_consent(pool, c))) {
+        return err;
     }
     if (c->access_token_format == OAUTH2_FORMAT_JWT &&
         c->signing_keys->nelts == 0) {

@@ -107,11 +107,15 @@ int oauth2_utf8_valid(const char *text)
 }
 
 const char *oauth2_form_parse(apr_pool_t *pool, const char *body,
-                              apr_size_t len, apr_hash_t **params)
+                              apr_size_t len, apr_hash_t **params,
+                              const char **duplicate)
 {
     apr_hash_t *t = apr_hash_make(pool);
     const char *p = body, *end = body + len;
 
+    if (duplicate) {
+        *duplicate = NULL;
+    }
     while (p < end) {
         const char *amp = memchr(p, '&', end - p);
         const char *stop = amp ? amp : end;
@@ -128,11 +132,16 @@ const char *oauth2_form_parse(apr_pool_t *pool, const char *body,
             if (!oauth2_utf8_valid(name) || !oauth2_utf8_valid(value)) {
                 return "parameters must be UTF-8";
             }
-            if (apr_hash_get(t, name, APR_HASH_KEY_STRING)) {
+            if (!apr_hash_get(t, name, APR_HASH_KEY_STRING)) {
+                apr_hash_set(t, name, APR_HASH_KEY_STRING, value);
+            }
+            else if (!duplicate) {
                 return apr_psprintf(pool, "parameter '%s' is included more "
                                     "than once", name);
             }
-            apr_hash_set(t, name, APR_HASH_KEY_STRING, value);
+            else if (!*duplicate) {
+                *duplicate = name;
+            }
         }
         p = stop + 1;
     }

@@ -19,9 +19,14 @@ int oauth2_utf8_valid(const char *text);
 /* Parses name=value pairs separated by '&'. Every name and value must
  * decode to UTF-8, and no name may appear twice (RFC 6749 §3.1, §3.2:
  * "parameters MUST NOT be included more than once"). Empty values are kept
- * (callers treat them as omitted). Names are case-sensitive. Returns NULL or what is wrong. */
+ * (callers treat them as omitted); names are case-sensitive. Returns NULL
+ * or what is wrong. When duplicate is not NULL, a repeated name is not an
+ * error: parsing goes on, the first value is kept and *duplicate names
+ * the first repeated parameter (else NULL), so that the caller can decide
+ * how to report it. */
 const char *oauth2_form_parse(apr_pool_t *pool, const char *body,
-                              apr_size_t len, apr_hash_t **params);
+                              apr_size_t len, apr_hash_t **params,
+                              const char **duplicate);
 
 /* A parameter's value, NULL when absent or empty (RFC 6749 §3.1: "sent
  * without a value MUST be treated as if they were omitted"). */

@@ -19,3 +19,8 @@ apr_status_t oauth2_random_token(apr_pool_t *pool, apr_size_t nbytes,
     OPENSSL_cleanse(buf, sizeof(buf));
     return APR_SUCCESS;
 }
+
+apr_status_t oauth2_random_bytes(unsigned char *buf, apr_size_t n)
+{
+    return RAND_bytes(buf, (int)n) == 1 ? APR_SUCCESS : APR_EGENERAL;
+}

@@ -13,4 +13,7 @@
 apr_status_t oauth2_random_token(apr_pool_t *pool, apr_size_t nbytes,
                                  char **token);
 
+/* n random bytes into buf. APR_EGENERAL when the CSPRNG fails. */
+apr_status_t oauth2_random_bytes(unsigned char *buf, apr_size_t n);
+
 #endif
