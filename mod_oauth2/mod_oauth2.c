@@ -6,6 +6,9 @@
 #include "as/endpoints.h"
 #include "config/config.h"
 #include "http/dbd.h"
+#include "rs/authn.h"
+#include "rs/authz.h"
+#include "rs/token_cache.h"
 
 #include "http_request.h"
 
@@ -28,9 +31,39 @@ static int oauth2_check_config(apr_pool_t *pconf, apr_pool_t *plog,
     return OK;
 }
 
+static int oauth2_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
+                             apr_pool_t *ptemp)
+{
+    oauth2_token_cache_register(pconf);
+    return OK;
+}
+
+static int oauth2_post_config(apr_pool_t *pconf, apr_pool_t *plog,
+                              apr_pool_t *ptemp, server_rec *s)
+{
+    const char *err = oauth2_token_cache_create(pconf, ptemp, s);
+
+    if (err) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, OAUTH2_LOGNO(00023) "%s",
+                     err);
+        return !OK;
+    }
+    return OK;
+}
+
+static void oauth2_child_init(apr_pool_t *pchild, server_rec *s)
+{
+    oauth2_token_cache_child_init(pchild, s);
+}
+
 static void oauth2_register_hooks(apr_pool_t *p)
 {
+    ap_hook_pre_config(oauth2_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_config(oauth2_check_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(oauth2_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(oauth2_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    oauth2_authn_register(p);
+    oauth2_authz_register(p);
     ap_hook_handler(oauth2_endpoint_handler, NULL, NULL, APR_HOOK_MIDDLE);
 }
 

@@ -73,6 +73,7 @@ typedef struct {
 typedef struct {
     int bearer_token_in; /* OAUTH2_TOKEN_IN_* bits */
     const char *realm;
+    int forward_authorization; /* pass the Authorization header on */
 } oauth2_dir_conf_t;
 
 static APR_INLINE oauth2_server_conf_t *oauth2_server_conf(server_rec *s)
@@ -86,10 +87,11 @@ static APR_INLINE oauth2_dir_conf_t *oauth2_dir_conf(request_rec *r)
 }
 
 int oauth2_dir_bearer_token_in(const oauth2_dir_conf_t *d);
+int oauth2_dir_forward_authorization(const oauth2_dir_conf_t *d);
 
 /* OAuth2Realm, else AuthName, else the server name. */
 const char *oauth2_dir_realm(request_rec *r);
 
-/* Next free log number: 00020 */
+/* Next free log number: 00024 */
 
 #endif

@@ -7,6 +7,7 @@
 #include "../core/random.h"
 #include "../core/scope.h"
 #include "../http/json_response.h"
+#include "../rs/token_cache.h"
 #include "../store/token_store.h"
 
 #include <apr_strings.h>
@@ -179,9 +180,14 @@ int oauth2_token_refuse_family(oauth2_token_request_t *tr,
 {
     apr_array_header_t *revoked;
     const char *err;
+    int i;
 
     if (oauth2_store_token_revoke_family(tr->store, family, &revoked, &err)) {
         return oauth2_token_unavailable(tr, "revoking a token family", err);
+    }
+    for (i = 0; i < revoked->nelts; i++) {
+        oauth2_token_cache_remove(tr->r,
+                                  APR_ARRAY_IDX(revoked, i, const char *));
     }
     ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, tr->r, OAUTH2_LOGNO(00008)
                   "client '%s': %s; revoked %d token(s) of that grant",

@@ -259,7 +259,12 @@ static const char *set_token_cache(cmd_parms *cmd, void *d, const char *arg)
     const char *colon = strchr(arg, ':');
     const char *name = colon ? apr_pstrmemdup(cmd->pool, arg, colon - arg)
                              : arg;
+    /* One cache serves every virtual host. */
+    const char *ctx = ap_check_cmd_context(cmd, NOT_IN_VIRTUALHOST);
 
+    if (ctx) {
+        return ctx;
+    }
     if (c->token_cache) {
         return twice(cmd);
     }
@@ -347,7 +352,9 @@ static const char *set_bearer_token_in(cmd_parms *cmd, void *dconf,
             where |= OAUTH2_TOKEN_IN_QUERY;
         }
         else if (!strcasecmp(w, "body")) {
-            where |= OAUTH2_TOKEN_IN_BODY;
+            /* Reading the body here would take it from the handler. */
+            return fail(cmd, "%s", "body is not supported yet (use header "
+                        "or query)");
         }
         else {
             return fail(cmd, "expects header, query or body, not '%s'", w);
@@ -376,6 +383,18 @@ static const char *set_realm(cmd_parms *cmd, void *dconf, const char *arg)
         }
     }
     d->realm = arg;
+    return NULL;
+}
+
+static const char *set_forward_authorization(cmd_parms *cmd, void *dconf,
+                                             int on)
+{
+    oauth2_dir_conf_t *d = dconf;
+
+    if (d->forward_authorization != OAUTH2_UNSET) {
+        return twice(cmd);
+    }
+    d->forward_authorization = on;
     return NULL;
 }
 
@@ -445,6 +464,10 @@ const command_rec oauth2_commands[] = {
                      "[query] [body] (default header)"),
     AP_INIT_TAKE1(OAUTH2_D_REALM, set_realm, NULL, OR_AUTHCFG,
                   "Realm of WWW-Authenticate (default AuthName)"),
+    AP_INIT_FLAG(OAUTH2_D_FORWARD_AUTHORIZATION, set_forward_authorization,
+                 NULL, OR_AUTHCFG, "Pass the Authorization header of an "
+                 "accepted token on to the handler or backend (default "
+                 "Off)"),
     FOREIGN("OAuth2TokenVerify"),
     FOREIGN("OAuth2AcceptTokenIn"),
     FOREIGN("OAuth2TargetPass"),

@@ -8,6 +8,7 @@ void *oauth2_dir_conf_create(apr_pool_t *pool, char *dir)
     oauth2_dir_conf_t *d = apr_pcalloc(pool, sizeof(*d));
 
     d->bearer_token_in = OAUTH2_UNSET;
+    d->forward_authorization = OAUTH2_UNSET;
     return d;
 }
 
@@ -20,6 +21,9 @@ void *oauth2_dir_conf_merge(apr_pool_t *pool, void *basev, void *addv)
                              ? add->bearer_token_in
                              : base->bearer_token_in;
     d->realm = add->realm ? add->realm : base->realm;
+    d->forward_authorization = add->forward_authorization != OAUTH2_UNSET
+                                   ? add->forward_authorization
+                                   : base->forward_authorization;
     return d;
 }
 
@@ -27,6 +31,11 @@ int oauth2_dir_bearer_token_in(const oauth2_dir_conf_t *d)
 {
     return d->bearer_token_in != OAUTH2_UNSET ? d->bearer_token_in
                                               : OAUTH2_TOKEN_IN_HEADER;
+}
+
+int oauth2_dir_forward_authorization(const oauth2_dir_conf_t *d)
+{
+    return d->forward_authorization == 1;
 }
 
 const char *oauth2_dir_realm(request_rec *r)

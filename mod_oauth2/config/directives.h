@@ -21,5 +21,6 @@
 #define OAUTH2_D_SCOPES_SUPPORTED "OAuth2ScopesSupported"
 #define OAUTH2_D_BEARER_TOKEN_IN "OAuth2BearerTokenIn"
 #define OAUTH2_D_REALM "OAuth2Realm"
+#define OAUTH2_D_FORWARD_AUTHORIZATION "OAuth2ForwardAuthorization"
 
 #endif

@@ -1,0 +1,203 @@
+#include "token_cache.h"
+#include "../mod_oauth2.h"
+
+#include "ap_provider.h"
+#include "ap_socache.h"
+#include "util_mutex.h"
+
+#include <apr_global_mutex.h>
+#include <apr_strings.h>
+
+APLOG_USE_MODULE(oauth2);
+
+#define MUTEX_TYPE "oauth2-token-cache"
+
+typedef struct {
+    const ap_socache_provider_t *provider;
+    ap_socache_instance_t *instance;
+    apr_global_mutex_t *mutex; /* for providers that are not MP-safe */
+    int failed;                /* a failure was logged by this process */
+} token_cache_t;
+
+/* Created once per configuration cycle; NULL with OAuth2TokenCache none. */
+static token_cache_t *cache;
+
+void oauth2_token_cache_register(apr_pool_t *pconf)
+{
+    ap_mutex_register(pconf, MUTEX_TYPE, NULL, APR_LOCK_DEFAULT, 0);
+}
+
+static apr_status_t destroy(void *data)
+{
+    token_cache_t *c = data;
+
+    c->provider->destroy(c->instance, NULL);
+    cache = NULL;
+    return APR_SUCCESS;
+}
+
+const char *oauth2_token_cache_create(apr_pool_t *pconf, apr_pool_t *ptemp,
+                                      server_rec *s)
+{
+    const char *spec = oauth2_server_conf(s)->token_cache, *colon, *err;
+    struct ap_socache_hints hints = {64, 96, 30 * APR_USEC_PER_SEC};
+    token_cache_t *c = apr_pcalloc(pconf, sizeof(*c));
+    char *name;
+
+    cache = NULL;
+    if (!strcasecmp(spec, "none")) {
+        return NULL;
+    }
+    colon = strchr(spec, ':');
+    name = colon ? apr_pstrmemdup(ptemp, spec, colon - spec)
+                 : apr_pstrdup(ptemp, spec);
+    c->provider = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name,
+                                     AP_SOCACHE_PROVIDER_VERSION);
+    if (!c->provider) {
+        return apr_psprintf(pconf, "OAuth2TokenCache: socache provider '%s' "
+                            "is not loaded (LoadModule socache_%s_module)",
+                            name, name);
+    }
+    if ((err = c->provider->create(&c->instance, colon ? colon + 1 : "",
+                                   ptemp, pconf))) {
+        return apr_pstrcat(pconf, "OAuth2TokenCache: ", err, NULL);
+    }
+    if ((c->provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE) &&
+        ap_global_mutex_create(&c->mutex, NULL, MUTEX_TYPE, NULL, s, pconf,
+                               0) != APR_SUCCESS) {
+        return "OAuth2TokenCache: cannot create the cache mutex";
+    }
+    if (c->provider->init(c->instance, "mod_oauth2-token", &hints, s,
+                          pconf) != APR_SUCCESS) {
+        return "OAuth2TokenCache: cannot initialise the cache";
+    }
+    apr_pool_cleanup_register(pconf, c, destroy, apr_pool_cleanup_null);
+    cache = c;
+    return NULL;
+}
+
+void oauth2_token_cache_child_init(apr_pool_t *pchild, server_rec *s)
+{
+    if (cache && cache->mutex) {
+        apr_global_mutex_child_init(&cache->mutex,
+                                    apr_global_mutex_lockfile(cache->mutex),
+                                    pchild);
+    }
+}
+
+/* A cache problem never fails a request: it is logged once per process
+ * and the database answers instead. */
+static void note_failure(request_rec *r, apr_status_t rv, const char *what)
+{
+    if (!cache->failed) {
+        cache->failed = 1;
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, rv, r, OAUTH2_LOGNO(00020)
+                      "token cache %s failed; using the database (logged "
+                      "once per process)", what);
+    }
+}
+
+static int lock(request_rec *r)
+{
+    apr_status_t rv;
+
+    if (cache->mutex && (rv = apr_global_mutex_lock(cache->mutex))) {
+        note_failure(r, rv, "lock");
+        return 0;
+    }
+    return 1;
+}
+
+static void unlock(void)
+{
+    if (cache->mutex) {
+        apr_global_mutex_unlock(cache->mutex);
+    }
+}
+
+/* Entry: "expires\nclient_id\nuser\nscope" (user empty for a client). */
+static int parse_entry(request_rec *r, const char *p, oauth2_access_t *a)
+{
+    const char *field[3];
+    int i;
+
+    for (i = 0; i < 3; i++) {
+        const char *nl = strchr(p, '\n');
+        if (!nl) {
+            return 0;
+        }
+        field[i] = apr_pstrmemdup(r->pool, p, nl - p);
+        p = nl + 1;
+    }
+    a->expires = apr_atoi64(field[0]);
+    a->client_id = field[1];
+    a->user = *field[2] ? field[2] : NULL;
+    a->scope = apr_pstrdup(r->pool, p);
+    return a->expires > apr_time_sec(apr_time_now());
+}
+
+int oauth2_token_cache_get(request_rec *r, const char *hash,
+                           oauth2_access_t *access)
+{
+    unsigned char data[2048];
+    unsigned int len = sizeof(data) - 1;
+    apr_status_t rv;
+
+    if (!cache || !lock(r)) {
+        return 0;
+    }
+    rv = cache->provider->retrieve(cache->instance, r->server,
+                                   (const unsigned char *)hash, strlen(hash),
+                                   data, &len, r->pool);
+    unlock();
+    if (rv != APR_SUCCESS) {
+        if (rv != APR_NOTFOUND) {
+            note_failure(r, rv, "lookup");
+        }
+        return 0;
+    }
+    data[len] = '\0';
+    return parse_entry(r, (const char *)data, access);
+}
+
+void oauth2_token_cache_put(request_rec *r, const char *hash,
+                            const oauth2_access_t *a)
+{
+    apr_int64_t now = apr_time_sec(apr_time_now());
+    apr_int64_t ttl = oauth2_server_conf(r->server)->token_cache_ttl;
+    char *entry;
+    apr_status_t rv;
+
+    if (!cache || a->expires <= now) {
+        return;
+    }
+    if (a->expires - now < ttl) {
+        ttl = a->expires - now;
+    }
+    entry = apr_psprintf(r->pool, "%" APR_INT64_T_FMT "\n%s\n%s\n%s",
+                         a->expires, a->client_id, a->user ? a->user : "",
+                         a->scope);
+    if (!lock(r)) {
+        return;
+    }
+    rv = cache->provider->store(cache->instance, r->server,
+                                (const unsigned char *)hash, strlen(hash),
+                                apr_time_now() + apr_time_from_sec(ttl),
+                                (unsigned char *)entry, strlen(entry),
+                                r->pool);
+    unlock();
+    if (rv != APR_SUCCESS) {
+        note_failure(r, rv, "store");
+    }
+}
+
+void oauth2_token_cache_remove(request_rec *r, const char *hash)
+{
+    if (!cache || !lock(r)) {
+        return;
+    }
+    cache->provider->remove(cache->instance, r->server,
+                            (const unsigned char *)hash, strlen(hash),
+                            r->pool);
+    unlock();
+}
