@@ -8,8 +8,9 @@
               (.url(path), .port, .issuer, .error_log())
   make_httpd  function: make_httpd(extra_conf="", examples=...) starts
               another httpd, stopped after the test
-  configtest  function: configtest(snippet, examples=("database",))
-              -> (returncode, output) of `httpd -t`
+  configtest  function: configtest(snippet, examples=(), database=True)
+              -> (returncode, output) of `httpd -t` on a minimal server
+              (with DBDriver pgsql unless database=False)
   secrets     session: secrets(value) registers a value that must never
               appear in any log (same as harness.remember_secret)
 """
@@ -122,6 +123,7 @@ def _configtest_server(session, pg, site):
 
 @pytest.fixture
 def configtest(_configtest_server):
-    def run(snippet="", examples=("database",), environ=None):
-        return _configtest_server.configtest(snippet, examples, environ)
+    def run(snippet="", examples=(), database=True, environ=None):
+        return _configtest_server.configtest(snippet, examples, database,
+                                             environ)
     return run

@@ -86,7 +86,10 @@ class Env:
         env = dict(os.environ)
         if self.preload:
             env["LD_PRELOAD"] = self.preload
-            env["ASAN_OPTIONS"] = "detect_leaks=0:abort_on_error=0"
+            # allow_user_segv_handler=0: httpd installs its own SIGSEGV
+            # handler, which would hide ASan's report of a crash.
+            env["ASAN_OPTIONS"] = ("detect_leaks=0:abort_on_error=0:"
+                                   "allow_user_segv_handler=0")
             env["UBSAN_OPTIONS"] = "print_stacktrace=1"
         return env
 
@@ -505,8 +508,12 @@ class Httpd:
             lines += ["User %s" % user, "Group %s" % group]
         return "\n".join(lines) + "\n"
 
-    def config_text(self, extra_conf="", examples=EXAMPLES):
+    def config_text(self, extra_conf="", examples=EXAMPLES, database=False):
         text = self.preamble()
+        if database:
+            # The least mod_oauth2 needs, for configtests of one directive.
+            text += ('DBDriver pgsql\n'
+                     'DBDParams "${OAUTH2_DB_PARAMS}"\n')
         for name in examples:
             text += 'Include "${OAUTH2_EXAMPLES}/%s.conf"\n' % name
         return text + extra_conf + "\n"
@@ -595,13 +602,15 @@ class Httpd:
                                % (" ".join(args), res.returncode, output))
         return res.returncode, output
 
-    def configtest(self, snippet="", examples=("database",), environ=None):
-        """`httpd -t` on the preamble, the given examples and the snippet;
-        returns (returncode, combined output)."""
+    def configtest(self, snippet="", examples=(), database=True,
+                   environ=None):
+        """`httpd -t` on the preamble, DBDriver pgsql and DBDParams (unless
+        database=False), the given conf-examples and the snippet; returns
+        (returncode, combined output)."""
         self._configtests += 1
         path = os.path.join(self.root, "configtest-%d.conf"
                             % self._configtests)
-        write_file(path, self.config_text(snippet, examples))
+        write_file(path, self.config_text(snippet, examples, database))
         return self.run_binary("-t", conf_path=path, environ=environ)
 
 

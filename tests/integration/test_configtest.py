@@ -133,6 +133,9 @@ REJECTED = [
     ("consent template that is a directory",
      "OAuth2ConsentTemplate /",
      "OAuth2ConsentTemplate", "is not a readable file"),
+    ("missing consent key file",
+     "OAuth2ConsentKeyFile /nonexistent/consent.key",
+     "OAuth2ConsentKeyFile", "is not a readable file"),
     ("bogus consent remember flag", "OAuth2ConsentRemember sometimes",
      "OAuth2ConsentRemember", "must be On or Off"),
     ("scope with a double quote", 'OAuth2ScopesSupported read wr"ite',
@@ -208,13 +211,16 @@ def test_configtest_accepts_a_signing_key(configtest, keys, key):
 
 
 def test_configtest_accepts_the_example_configs(configtest):
-    assert_accepted(configtest("", examples=harness.EXAMPLES))
+    assert_accepted(configtest("", examples=harness.EXAMPLES,
+                               database=False))
 
 
 def test_configtest_accepts_every_directive_set_to_a_valid_value(
         configtest, keys, session):
     template = harness.write_file(
         os.path.join(session.dir, "consent.html"), "<p>Allow?</p>\n")
+    consent_key = harness.write_file(
+        os.path.join(session.dir, "consent.key"), "k" * 64)
     snippet = "\n".join([
         "OAuth2Issuer https://auth.example.org",
         "OAuth2AccessTokenLifetime 600",
@@ -230,18 +236,27 @@ def test_configtest_accepts_every_directive_set_to_a_valid_value(
         "OAuth2TokenCache shmcb",
         "OAuth2TokenCacheTTL 5",
         "OAuth2ConsentTemplate %s" % template,
+        "OAuth2ConsentKeyFile %s" % consent_key,
         "OAuth2ConsentRemember Off",
         "OAuth2ScopesSupported read write admin:all",
         "<Location /api>",
         "    OAuth2Realm \"My API\"",
-        "    OAuth2BearerTokenIn header query body",
+        "    OAuth2BearerTokenIn header query",
         "</Location>",
     ])
     assert_accepted(configtest(snippet))
 
 
+def test_configtest_rejects_a_consent_key_file_shorter_than_32_bytes(
+        configtest, session):
+    short = harness.write_file(os.path.join(session.dir, "short.key"),
+                               "too short\n")
+    assert_rejected(configtest("OAuth2ConsentKeyFile %s" % short),
+                    "OAuth2ConsentKeyFile", "needs at least 32 bytes")
+
+
 def test_configtest_wants_a_database(configtest):
-    assert_rejected(configtest("", examples=()), "DBDriver",
+    assert_rejected(configtest("", database=False), "DBDriver",
                     "mod_oauth2 needs a database: add DBDriver pgsql")
 
 
@@ -277,6 +292,6 @@ def test_configtest_wants_the_pgsql_database_driver(configtest,
                                                     other_dbd_driver):
     name, environ = other_dbd_driver
     result = configtest("DBDriver %s\nDBDParams dbname=x" % name,
-                        examples=(), environ=environ)
+                        database=False, environ=environ)
     assert_rejected(result, "DBDriver",
                     "mod_oauth2 needs DBDriver pgsql, not '%s'" % name)
