@@ -1,5 +1,7 @@
 #include "uri.h"
 
+#include <stdlib.h>
+
 #include <apr_strings.h>
 #include <apr_uri.h>
 
@@ -19,6 +21,16 @@ static int has_space_or_control(const char *s)
     return 0;
 }
 
+/* apr_uri_parse() takes any strtol() result as the port, truncated to 16
+ * bits ("https://host:99999" or ":-1" pass), and an empty one too. */
+static int port_valid(const char *port)
+{
+    apr_size_t n = strspn(port, "0123456789");
+
+    return n > 0 && n <= 5 && !port[n] && atoi(port) >= 1 &&
+           atoi(port) <= 65535;
+}
+
 const char *oauth2_issuer_check(apr_pool_t *pool, const char *url)
 {
     apr_uri_t uri;
@@ -27,6 +39,9 @@ const char *oauth2_issuer_check(apr_pool_t *pool, const char *url)
         apr_uri_parse(pool, url, &uri) != APR_SUCCESS || !uri.scheme ||
         !uri.hostname || !*uri.hostname) {
         return "must be an absolute URL such as https://auth.example.org";
+    }
+    if (uri.port_str && !port_valid(uri.port_str)) {
+        return "must have a port from 1 to 65535, or none";
     }
     if (uri.query || uri.fragment || strchr(url, '?') || strchr(url, '#')) {
         return "must not have a query or fragment (RFC 8414 §2)";

@@ -1,0 +1,36 @@
+/* The Check suites of core/, one or more per test file; check_core.c runs
+ * them all. */
+#ifndef OAUTH2_TESTS_CORE_SUITES_H
+#define OAUTH2_TESTS_CORE_SUITES_H
+
+#include <check.h>
+
+#include <apr_pools.h>
+
+/* check_encoding.c */
+Suite *oauth2_encoding_suite(void);
+Suite *oauth2_digest_suite(void);
+Suite *oauth2_random_suite(void);
+
+/* check_grant.c */
+Suite *oauth2_grant_suite(void);
+
+/* check_scope.c */
+Suite *oauth2_scope_suite(void);
+
+/* check_uri.c */
+Suite *oauth2_uri_suite(void);
+
+/* check_key.c */
+Suite *oauth2_key_suite(void);
+
+/* A fresh pool for each test (a checked fixture: it runs in the test's
+ * own process), defined in check_core.c. */
+extern apr_pool_t *test_pool;
+void test_pool_setup(void);
+void test_pool_teardown(void);
+
+/* Number of elements of a static table. */
+#define TABLE_SIZE(t) ((int)(sizeof(t) / sizeof((t)[0])))
+
+#endif
