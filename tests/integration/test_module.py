@@ -9,9 +9,9 @@ import requests
 
 import harness
 
-# Handlers whose issue has not landed yet, at the paths of
-# conf-examples/authorization-server.conf: they answer 501 with JSON.
-NOT_IMPLEMENTED = [
+# The JSON endpoints at the paths of conf-examples/authorization-server.conf.
+ENDPOINTS = [
+    ("/oauth2/token", "oauth2-token"),
     ("/oauth2/revoke", "oauth2-revoke"),
     ("/oauth2/introspect", "oauth2-introspect"),
     ("/oauth2/jwks", "oauth2-jwks"),
@@ -21,14 +21,20 @@ DEMO = (harness.DEMO_USER, harness.DEMO_PASSWORD)
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
-def assert_not_implemented_answer(response, handler):
-    assert response.status_code == 501, response.text
-    assert response.headers["Content-Type"] == "application/json"
-    assert response.headers["Cache-Control"] == "no-store"
-    assert response.json() == {
-        "error": "server_error",
-        "error_description": "%s is not implemented yet" % handler,
-    }
+def assert_answered_by(response, handler):
+    """The handler, not httpd's default handler, answered: JSON, and a
+    handler whose issue has not landed yet says so with 501."""
+    assert response.status_code != 404, response.text
+    assert response.headers["Content-Type"] == "application/json", \
+        response.text
+    if response.status_code == 501:
+        assert response.headers["Cache-Control"] == "no-store"
+        assert response.json() == {
+            "error": "server_error",
+            "error_description": "%s is not implemented yet" % handler,
+        }
+    else:
+        assert isinstance(response.json(), dict)
 
 
 def assert_json_error(response, status, error):
@@ -39,12 +45,14 @@ def assert_json_error(response, status, error):
 
 
 def assert_handlers_answer(server):
-    """Every handler answers at its path: the token endpoint (which
-    reaches the database for an unknown client), the authorize endpoint
-    behind Basic auth, and the others with 501 until they land."""
-    for path, handler in NOT_IMPLEMENTED:
-        response = requests.post(server.url(path), timeout=10)
-        assert_not_implemented_answer(response, handler)
+    """Every handler answers at its path, the token endpoint reaches the
+    database (an unknown client), the authorize endpoint is behind Basic
+    auth."""
+    for path, handler in ENDPOINTS:
+        for method in ("GET", "POST"):
+            response = requests.request(method, server.url(path),
+                                        timeout=10)
+            assert_answered_by(response, handler)
     response = requests.post(server.url("/oauth2/token"),
                              data={"grant_type": "client_credentials"},
                              auth=("no-such-client", "no-such-secret"),
@@ -74,12 +82,12 @@ def test_server_starts_with_the_example_configs_without_module_errors(
     assert httpd.error_lines(allow=[r"AH01617"]) == []
 
 
-@pytest.mark.parametrize("path,handler", NOT_IMPLEMENTED)
+@pytest.mark.parametrize("path,handler", ENDPOINTS)
 @pytest.mark.parametrize("method", ["GET", "POST"])
-def test_each_endpoint_not_implemented_yet_answers_501_json(
-        httpd, path, handler, method):
+def test_each_endpoint_is_answered_by_its_handler(httpd, path, handler,
+                                                  method):
     response = requests.request(method, httpd.url(path), timeout=10)
-    assert_not_implemented_answer(response, handler)
+    assert_answered_by(response, handler)
 
 
 # (case, method, form body, status, error) at /oauth2/token.
