@@ -63,6 +63,12 @@ typedef struct {
     const char *consent_key_file;
     int consent_remember;
     apr_array_header_t *scopes_supported;   /* const char * */
+    /* Endpoint URLs in the metadata (default: issuer + /oauth2/…). */
+    const char *authorization_endpoint;
+    const char *token_endpoint;
+    const char *revocation_endpoint;
+    const char *introspection_endpoint;
+    const char *jwks_uri;
     /* Derived from the above when the configuration is checked: */
     const char *consent_page;         /* the template's text */
     const unsigned char *consent_key; /* OAUTH2_CSRF_KEY_LEN bytes */
@@ -92,6 +98,6 @@ int oauth2_dir_forward_authorization(const oauth2_dir_conf_t *d);
 /* OAuth2Realm, else AuthName, else the server name. */
 const char *oauth2_dir_realm(request_rec *r);
 
-/* Next free log number: 00024 */
+/* Next free log number: 00025 */
 
 #endif

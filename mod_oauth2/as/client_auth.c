@@ -2,10 +2,37 @@
 #include "../core/basic_auth.h"
 #include "../core/digest.h"
 #include "../core/form.h"
+#include "../http/dbd.h"
+#include "../http/form_body.h"
+
+#include "http_protocol.h"
 
 #include <apr_strings.h>
 
 APLOG_USE_MODULE(oauth2);
+
+int oauth2_client_request_read(oauth2_token_request_t *tr, int *done)
+{
+    const char *err;
+    int status;
+
+    if (tr->r->method_number != M_POST) {
+        tr->r->allowed = AP_METHOD_BIT << M_POST;
+        apr_table_setn(tr->r->err_headers_out, "Allow", "POST");
+        *done = oauth2_token_error(tr, HTTP_METHOD_NOT_ALLOWED,
+                                   "invalid_request",
+                                   "this endpoint accepts POST only");
+        return !OK;
+    }
+    status = oauth2_form_body_read(tr->r, &tr->params, NULL, &err);
+    if (status != OK) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, tr->r,
+                      OAUTH2_LOGNO(00005) "request refused: %s", err);
+        *done = oauth2_token_error(tr, status, "invalid_request", err);
+        return !OK;
+    }
+    return OK;
+}
 
 /* RFC 6749 §5.2: 401, with a Basic challenge when Basic was tried. */
 static int invalid_client(oauth2_token_request_t *tr, const char *id,
@@ -57,6 +84,10 @@ int oauth2_client_authenticate(oauth2_token_request_t *tr, int *done)
     oauth2_client_t *client;
     apr_status_t rv;
 
+    if (!tr->store && !(tr->store = oauth2_dbd_store(tr->r))) {
+        *done = oauth2_token_unavailable(tr, "database connection", NULL);
+        return !OK;
+    }
     if ((err = credentials(tr, &id, &secret))) {
         *done = oauth2_token_error(tr, HTTP_BAD_REQUEST, "invalid_request",
                                    err);

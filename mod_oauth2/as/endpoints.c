@@ -25,9 +25,9 @@ static const struct {
 } endpoints[] = {
     {"oauth2-authorize", oauth2_authorize_endpoint},
     {"oauth2-token", oauth2_token_endpoint},
-    {"oauth2-revoke", not_implemented},
-    {"oauth2-introspect", not_implemented},
-    {"oauth2-metadata", not_implemented},
+    {"oauth2-revoke", oauth2_revoke_endpoint},
+    {"oauth2-introspect", oauth2_introspect_endpoint},
+    {"oauth2-metadata", oauth2_metadata_endpoint},
     {"oauth2-jwks", not_implemented},
 };
 

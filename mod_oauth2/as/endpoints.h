@@ -7,4 +7,8 @@
 /* Dispatches r->handler to its endpoint; DECLINED when it is not ours. */
 int oauth2_endpoint_handler(request_rec *r);
 
+int oauth2_revoke_endpoint(request_rec *r);
+int oauth2_introspect_endpoint(request_rec *r);
+int oauth2_metadata_endpoint(request_rec *r);
+
 #endif

@@ -3,8 +3,6 @@
 #include "client_auth.h"
 #include "../core/form.h"
 #include "../core/grant.h"
-#include "../http/dbd.h"
-#include "../http/form_body.h"
 
 #include "http_protocol.h"
 
@@ -24,30 +22,6 @@ static const struct {
     {"client_credentials", oauth2_grant_client_credentials, 0},
     {"password", oauth2_grant_password, 0},
 };
-
-static int method_not_allowed(oauth2_token_request_t *tr)
-{
-    tr->r->allowed = AP_METHOD_BIT << M_POST;
-    apr_table_setn(tr->r->err_headers_out, "Allow", "POST");
-    return oauth2_token_error(tr, HTTP_METHOD_NOT_ALLOWED, "invalid_request",
-                              "the token endpoint accepts POST only");
-}
-
-static int read_params(oauth2_token_request_t *tr)
-{
-    const char *err;
-    int status = oauth2_form_body_read(tr->r, &tr->params, NULL, &err);
-
-    if (status != OK) {
-        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, tr->r,
-                      OAUTH2_LOGNO(00005) "token request refused: %s", err);
-        return oauth2_token_error(tr, status == HTTP_BAD_REQUEST
-                                          ? HTTP_BAD_REQUEST
-                                          : status,
-                                  "invalid_request", err);
-    }
-    return OK;
-}
 
 /* Serves one grant for an authenticated client. */
 static int serve_grant(oauth2_token_request_t *tr, apr_size_t g,
@@ -76,10 +50,7 @@ int oauth2_token_endpoint(request_rec *r)
     apr_size_t g;
     int status;
 
-    if (r->method_number != M_POST) {
-        return method_not_allowed(&tr);
-    }
-    if ((status = read_params(&tr)) != OK) {
+    if (oauth2_client_request_read(&tr, &status) != OK) {
         return status;
     }
     if (!(name = oauth2_form_get(tr.params, "grant_type"))) {
@@ -97,9 +68,6 @@ int oauth2_token_endpoint(request_rec *r)
                                   "grant_type is not supported here");
     }
     tr.grant_type = grants[g].name;
-    if (!(tr.store = oauth2_dbd_store(r))) {
-        return oauth2_token_unavailable(&tr, "database connection", NULL);
-    }
     if (oauth2_client_authenticate(&tr, &status) != OK) {
         return status;
     }

@@ -68,6 +68,25 @@ static const char *set_issuer(cmd_parms *cmd, void *d, const char *arg)
     return NULL;
 }
 
+/* An endpoint URL of the metadata; cmd->info is the field's offset. Like
+ * the issuer: https (http on loopback), no fragment. */
+static const char *set_url(cmd_parms *cmd, void *d, const char *arg)
+{
+    const char **field = (const char **)((char *)server_conf(cmd) +
+                                         (apr_size_t)cmd->info);
+    const char *err = oauth2_endpoint_url_check(cmd->temp_pool, arg);
+
+    if (*field) {
+        return twice(cmd);
+    }
+    if (err) {
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": '", arg, "' ", err,
+                           NULL);
+    }
+    *field = arg;
+    return NULL;
+}
+
 /* Seconds, bounded; cmd->info holds the field's offset and bounds. */
 typedef struct {
     apr_size_t offset;
@@ -459,6 +478,20 @@ const command_rec oauth2_commands[] = {
                      "(default On)"),
     SERVER_DIRECTIVE(OAUTH2_D_SCOPES_SUPPORTED, set_scopes_supported, NULL,
                      RAW_ARGS, "Scopes this server knows"),
+    SERVER_DIRECTIVE(OAUTH2_D_AUTHORIZATION_ENDPOINT, set_url,
+                     (void *)SLOT(authorization_endpoint), TAKE1,
+                     "Authorization endpoint URL in the metadata"),
+    SERVER_DIRECTIVE(OAUTH2_D_TOKEN_ENDPOINT, set_url,
+                     (void *)SLOT(token_endpoint), TAKE1,
+                     "Token endpoint URL in the metadata"),
+    SERVER_DIRECTIVE(OAUTH2_D_REVOCATION_ENDPOINT, set_url,
+                     (void *)SLOT(revocation_endpoint), TAKE1,
+                     "Revocation endpoint URL in the metadata"),
+    SERVER_DIRECTIVE(OAUTH2_D_INTROSPECTION_ENDPOINT, set_url,
+                     (void *)SLOT(introspection_endpoint), TAKE1,
+                     "Introspection endpoint URL in the metadata"),
+    SERVER_DIRECTIVE(OAUTH2_D_JWKS_URI, set_url, (void *)SLOT(jwks_uri),
+                     TAKE1, "JWKS URL in the metadata"),
     AP_INIT_RAW_ARGS(OAUTH2_D_BEARER_TOKEN_IN, set_bearer_token_in, NULL,
                      OR_AUTHCFG, "Where a bearer token may be sent: header "
                      "[query] [body] (default header)"),

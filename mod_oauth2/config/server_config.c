@@ -56,6 +56,11 @@ void *oauth2_server_conf_merge(apr_pool_t *pool, void *basev, void *addv)
     MERGE_PTR(consent_key_file);
     MERGE_INT(consent_remember);
     MERGE_PTR(scopes_supported);
+    MERGE_PTR(authorization_endpoint);
+    MERGE_PTR(token_endpoint);
+    MERGE_PTR(revocation_endpoint);
+    MERGE_PTR(introspection_endpoint);
+    MERGE_PTR(jwks_uri);
     return c;
 }
 
@@ -73,6 +78,21 @@ static const char *default_issuer(apr_pool_t *pool, server_rec *s)
         return apr_psprintf(pool, "%s://%s:%u", scheme, host, s->port);
     }
     return apr_psprintf(pool, "%s://%s", scheme, host);
+}
+
+/* The paths the conf-examples use, under the issuer. */
+static void default_endpoints(apr_pool_t *pool, oauth2_server_conf_t *c)
+{
+#define DEFAULT_URL(f, path)                                                 \
+    if (!c->f) {                                                            \
+        c->f = apr_pstrcat(pool, c->issuer, path, NULL);                    \
+    }
+    DEFAULT_URL(authorization_endpoint, "/oauth2/authorize");
+    DEFAULT_URL(token_endpoint, "/oauth2/token");
+    DEFAULT_URL(revocation_endpoint, "/oauth2/revoke");
+    DEFAULT_URL(introspection_endpoint, "/oauth2/introspect");
+    DEFAULT_URL(jwks_uri, "/oauth2/jwks");
+#undef DEFAULT_URL
 }
 
 static const char *read_file(apr_pool_t *pool, const char *path,
@@ -137,6 +157,7 @@ static const char *finish_one(apr_pool_t *pool, server_rec *s,
     if (!c->issuer) {
         c->issuer = default_issuer(pool, s);
     }
+    default_endpoints(pool, c);
     DEFAULT_INT(access_token_lifetime, DEFAULT_ACCESS_TOKEN_LIFETIME);
     DEFAULT_INT(refresh_token_lifetime, DEFAULT_REFRESH_TOKEN_LIFETIME);
     DEFAULT_INT(code_lifetime, DEFAULT_CODE_LIFETIME);

@@ -75,3 +75,23 @@ const char *oauth2_redirect_uri_check(apr_pool_t *pool, const char *uri)
     }
     return NULL;
 }
+
+const char *oauth2_endpoint_url_check(apr_pool_t *pool, const char *url)
+{
+    apr_uri_t uri;
+
+    if (has_space_or_control(url) ||
+        apr_uri_parse(pool, url, &uri) != APR_SUCCESS || !uri.scheme ||
+        !uri.hostname || !*uri.hostname) {
+        return "must be an absolute URL";
+    }
+    if (uri.fragment || strchr(url, '#')) {
+        return "must not have a fragment";
+    }
+    if (!strcasecmp(uri.scheme, "https") ||
+        (!strcasecmp(uri.scheme, "http") &&
+         oauth2_host_is_loopback(uri.hostname))) {
+        return NULL;
+    }
+    return "must use https (plain http only on loopback hosts)";
+}

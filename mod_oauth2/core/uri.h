@@ -14,6 +14,10 @@ const char *oauth2_issuer_check(apr_pool_t *pool, const char *url);
  * NULL or what is wrong. */
 const char *oauth2_redirect_uri_check(apr_pool_t *pool, const char *uri);
 
+/* An endpoint URL published in the metadata: absolute, https (http only
+ * on loopback hosts), no fragment. Returns NULL or what is wrong. */
+const char *oauth2_endpoint_url_check(apr_pool_t *pool, const char *url);
+
 /* Whether host names the loopback interface. */
 int oauth2_host_is_loopback(const char *host);
 

@@ -23,11 +23,16 @@ int oauth2_json_send(request_rec *r, int status, json_t *body)
     }
     apr_pool_cleanup_register(r->pool, text, free_text,
                               apr_pool_cleanup_null);
-    r->status = status;
-    ap_set_content_type(r, "application/json");
     /* RFC 6749 §5.1: token responses must never be cached. */
     apr_table_setn(r->headers_out, "Cache-Control", "no-store");
     apr_table_setn(r->headers_out, "Pragma", "no-cache");
+    return oauth2_json_send_text(r, status, text);
+}
+
+int oauth2_json_send_text(request_rec *r, int status, const char *text)
+{
+    r->status = status;
+    ap_set_content_type(r, "application/json");
     ap_set_content_length(r, strlen(text));
     if (!r->header_only) {
         ap_rputs(text, r);

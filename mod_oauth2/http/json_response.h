@@ -12,6 +12,9 @@
  * a handler returns. */
 int oauth2_json_send(request_rec *r, int status, json_t *body);
 
+/* Sends text as application/json; the caller sets caching headers. */
+int oauth2_json_send_text(request_rec *r, int status, const char *text);
+
 /* Sends {"error": error, "error_description": description}. */
 int oauth2_json_error(request_rec *r, int status, const char *error,
                       const char *description);

@@ -30,11 +30,19 @@ const oauth2_store_statement_t oauth2_token_statements[] = {
     {"oauth2_token_get",
      "SELECT kind, client_id, user_id, scope, family_id,"
      " extract(epoch FROM expires_at)::bigint, expires_at <= now(),"
-     " used_at IS NOT NULL, revoked_at IS NOT NULL"
+     " used_at IS NOT NULL, revoked_at IS NOT NULL,"
+     " extract(epoch FROM created_at)::bigint"
      " FROM oauth2_token WHERE token_hash = %s"},
     {"oauth2_token_revoke_family",
      "UPDATE oauth2_token SET revoked_at = now()"
      " WHERE family_id = %s::uuid AND revoked_at IS NULL RETURNING token_hash"},
+    {"oauth2_token_revoke",
+     "WITH t AS (SELECT kind, family_id FROM oauth2_token"
+     " WHERE token_hash = %s AND client_id = %s)"
+     " UPDATE oauth2_token o SET revoked_at = now() FROM t"
+     " WHERE o.revoked_at IS NULL AND (o.token_hash = %s"
+     " OR (t.kind = 'refresh' AND o.family_id = t.family_id))"
+     " RETURNING o.token_hash"},
     {"oauth2_token_purge",
      "DELETE FROM oauth2_token WHERE expires_at < now()"},
     {NULL, NULL}};
@@ -105,6 +113,8 @@ apr_status_t oauth2_store_token_get(oauth2_store_t *store, const char *hash,
         t->expired = flag(store, row, 6);
         t->used = flag(store, row, 7);
         t->revoked = flag(store, row, 8);
+        exp = oauth2_store_column(store, row, 9);
+        t->issued_at = exp ? apr_atoi64(exp) : 0;
     }
     if (!t) {
         *error = "no such token";
@@ -114,17 +124,16 @@ apr_status_t oauth2_store_token_get(oauth2_store_t *store, const char *hash,
     return APR_SUCCESS;
 }
 
-apr_status_t oauth2_store_token_revoke_family(oauth2_store_t *store,
-                                              const char *family_id,
-                                              apr_array_header_t **hashes,
-                                              const char **error)
+/* Runs a revoking statement and collects the hashes it returns. */
+static apr_status_t revoking(oauth2_store_t *store, const char *label,
+                           int nargs, const char **args,
+                           apr_array_header_t **hashes, const char **error)
 {
     apr_dbd_results_t *res;
     apr_dbd_row_t *row = NULL;
     apr_status_t rv;
 
-    rv = oauth2_store_select(store, "oauth2_token_revoke_family", &res,
-                             error, 1, &family_id);
+    rv = oauth2_store_select(store, label, &res, error, nargs, args);
     if (rv != APR_SUCCESS) {
         return rv;
     }
@@ -134,6 +143,26 @@ apr_status_t oauth2_store_token_revoke_family(oauth2_store_t *store,
             oauth2_store_column(store, row, 0);
     }
     return APR_SUCCESS;
+}
+
+apr_status_t oauth2_store_token_revoke_family(oauth2_store_t *store,
+                                              const char *family_id,
+                                              apr_array_header_t **hashes,
+                                              const char **error)
+{
+    return revoking(store, "oauth2_token_revoke_family", 1, &family_id,
+                  hashes, error);
+}
+
+apr_status_t oauth2_store_token_revoke(oauth2_store_t *store,
+                                       const char *hash,
+                                       const char *client_id,
+                                       apr_array_header_t **hashes,
+                                       const char **error)
+{
+    const char *args[] = {hash, client_id, hash};
+
+    return revoking(store, "oauth2_token_revoke", 3, args, hashes, error);
 }
 
 apr_status_t oauth2_store_token_purge(oauth2_store_t *store, int *count,

@@ -27,7 +27,8 @@ typedef struct {
     const char *user_id;
     const char *scope;
     const char *family_id;
-    apr_int64_t expires_at;  /* epoch seconds */
+    apr_int64_t issued_at;   /* epoch seconds */
+    apr_int64_t expires_at;
     int expired;
     int used;                /* a refresh token already rotated */
     int revoked;
@@ -57,5 +58,14 @@ apr_status_t oauth2_store_token_revoke_family(oauth2_store_t *store,
                                               const char *family_id,
                                               apr_array_header_t **hashes,
                                               const char **error);
+
+/* RFC 7009: revokes the token hash if it belongs to client_id and, for a
+ * refresh token, its whole family, in one statement. *hashes receives the
+ * hashes revoked (empty for an unknown token or another client's). */
+apr_status_t oauth2_store_token_revoke(oauth2_store_t *store,
+                                       const char *hash,
+                                       const char *client_id,
+                                       apr_array_header_t **hashes,
+                                       const char **error);
 
 #endif

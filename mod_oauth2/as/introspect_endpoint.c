@@ -1,0 +1,66 @@
+/* SetHandler oauth2-introspect: token introspection (RFC 7662), for
+ * resource servers registered as confidential clients. */
+#include "client_auth.h"
+#include "endpoints.h"
+#include "../core/digest.h"
+#include "../core/form.h"
+#include "../http/json_response.h"
+#include "../store/token_store.h"
+
+#include <apr_strings.h>
+
+/* What an active token says about itself (§2.2). A refresh token is
+ * reported only to the client that holds it. */
+static json_t *describe(oauth2_token_request_t *tr, const oauth2_token_t *t)
+{
+    int access = !strcmp(t->kind, "access");
+    json_t *body;
+
+    if (t->expired || t->revoked || t->used ||
+        (!access && strcmp(t->client_id, tr->client->client_id))) {
+        return json_pack("{s:b}", "active", 0);
+    }
+    body = json_pack("{s:b, s:s, s:s, s:s, s:I, s:I, s:s, s:s}", "active",
+                     1, "scope", t->scope, "client_id", t->client_id,
+                     "token_type", access ? "Bearer" : "refresh_token", "exp",
+                     (json_int_t)t->expires_at, "iat",
+                     (json_int_t)t->issued_at, "sub",
+                     t->user_id ? t->user_id : t->client_id, "iss",
+                     tr->conf->issuer);
+    if (body && t->user_id) {
+        json_object_set_new(body, "username", json_string(t->user_id));
+    }
+    return body;
+}
+
+int oauth2_introspect_endpoint(request_rec *r)
+{
+    oauth2_token_request_t tr = {r, oauth2_server_conf(r->server)};
+    oauth2_token_t *t;
+    const char *token, *err;
+    apr_status_t rv;
+    int status;
+
+    if (oauth2_client_request_read(&tr, &status) != OK ||
+        oauth2_client_authenticate(&tr, &status) != OK) {
+        return status;
+    }
+    if (!tr.client->secret_hash) {
+        return oauth2_token_error(&tr, HTTP_UNAUTHORIZED, "invalid_client",
+                                  "introspection needs a confidential "
+                                  "client");
+    }
+    if (!(token = oauth2_form_get(tr.params, "token"))) {
+        return oauth2_token_error(&tr, HTTP_BAD_REQUEST, "invalid_request",
+                                  "token is missing");
+    }
+    rv = oauth2_store_token_get(tr.store, oauth2_sha256_hex(r->pool, token),
+                                &t, &err);
+    if (rv == APR_NOTFOUND) {
+        return oauth2_json_send(r, HTTP_OK, json_pack("{s:b}", "active", 0));
+    }
+    if (rv != APR_SUCCESS) {
+        return oauth2_token_unavailable(&tr, "token lookup", err);
+    }
+    return oauth2_json_send(r, HTTP_OK, describe(&tr, t));
+}
