@@ -69,9 +69,12 @@ typedef struct {
     const char *revocation_endpoint;
     const char *introspection_endpoint;
     const char *jwks_uri;
+    const char *jwt_audience;         /* "aud" of JWT access tokens */
     /* Derived from the above when the configuration is checked: */
     const char *consent_page;         /* the template's text */
     const unsigned char *consent_key; /* OAUTH2_CSRF_KEY_LEN bytes */
+    struct oauth2_jwks_t *jwks;       /* the signing keys, loaded */
+    const struct oauth2_jwk_t *signer; /* the first of them */
 } oauth2_server_conf_t;
 
 /* Per directory; read through the accessors below, which apply the
@@ -80,6 +83,7 @@ typedef struct {
     int bearer_token_in; /* OAUTH2_TOKEN_IN_* bits */
     const char *realm;
     int forward_authorization; /* pass the Authorization header on */
+    int jwt_revocation_check;  /* look JWTs up in the store too */
 } oauth2_dir_conf_t;
 
 static APR_INLINE oauth2_server_conf_t *oauth2_server_conf(server_rec *s)
@@ -94,10 +98,11 @@ static APR_INLINE oauth2_dir_conf_t *oauth2_dir_conf(request_rec *r)
 
 int oauth2_dir_bearer_token_in(const oauth2_dir_conf_t *d);
 int oauth2_dir_forward_authorization(const oauth2_dir_conf_t *d);
+int oauth2_dir_jwt_revocation_check(const oauth2_dir_conf_t *d);
 
 /* OAuth2Realm, else AuthName, else the server name. */
 const char *oauth2_dir_realm(request_rec *r);
 
-/* Next free log number: 00025 */
+/* Next free log number: 00026 */
 
 #endif

@@ -10,5 +10,6 @@ int oauth2_endpoint_handler(request_rec *r);
 int oauth2_revoke_endpoint(request_rec *r);
 int oauth2_introspect_endpoint(request_rec *r);
 int oauth2_metadata_endpoint(request_rec *r);
+int oauth2_jwks_endpoint(request_rec *r);
 
 #endif

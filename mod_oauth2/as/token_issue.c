@@ -4,6 +4,8 @@
 #include "../core/digest.h"
 #include "../core/form.h"
 #include "../core/grant.h"
+#include "../core/jwk.h"
+#include "../core/jws.h"
 #include "../core/random.h"
 #include "../core/scope.h"
 #include "../http/json_response.h"
@@ -121,6 +123,38 @@ static json_t *token_response(oauth2_token_request_t *tr, const char *access,
     return body;
 }
 
+/* An RFC 9068 access token: signed by the first OAuth2SigningKey. It is
+ * stored hashed like an opaque token, so revocation and introspection
+ * work the same for both formats. */
+static const char *jwt_access_token(oauth2_token_request_t *tr,
+                                    const oauth2_grant_result_t *g,
+                                    char **jwt)
+{
+    const oauth2_server_conf_t *c = tr->conf;
+    apr_int64_t now = apr_time_sec(apr_time_now());
+    const char *err, *signed_jwt;
+    char *jti;
+    json_t *claims;
+
+    if (oauth2_random_token(tr->r->pool, 16, &jti)) {
+        return "the random generator failed";
+    }
+    claims = json_pack(
+        "{s:s, s:s, s:s, s:I, s:I, s:s, s:s, s:s}", "iss", c->issuer, "sub",
+        g->user ? g->user : tr->client->client_id, "aud", c->jwt_audience,
+        "exp", (json_int_t)(now + c->access_token_lifetime), "iat",
+        (json_int_t)now, "jti", jti, "client_id", tr->client->client_id,
+        "scope", g->scope);
+    if (!claims) {
+        return "cannot build the JWT claims";
+    }
+    err = oauth2_jws_sign(tr->r->pool, c->signer->key, c->signer->kid,
+                          "at+jwt", claims, &signed_jwt);
+    json_decref(claims);
+    *jwt = (char *)signed_jwt;
+    return err;
+}
+
 apr_status_t oauth2_token_mint(oauth2_token_request_t *tr,
                                const oauth2_grant_result_t *g,
                                oauth2_minted_t *out, const char **err)
@@ -129,8 +163,17 @@ apr_status_t oauth2_token_mint(oauth2_token_request_t *tr,
                                 tr->grant_type, g->family};
 
     out->refresh = NULL;
-    if (oauth2_random_token(tr->r->pool, OAUTH2_TOKEN_BYTES, &out->access) ||
-        (wants_refresh(tr, g) &&
+    if (tr->conf->access_token_format == OAUTH2_FORMAT_JWT) {
+        if ((*err = jwt_access_token(tr, g, &out->access))) {
+            return APR_EGENERAL;
+        }
+    }
+    else if (oauth2_random_token(tr->r->pool, OAUTH2_TOKEN_BYTES,
+                                 &out->access)) {
+        *err = "the random generator failed";
+        return APR_EGENERAL;
+    }
+    if ((wants_refresh(tr, g) &&
          oauth2_random_token(tr->r->pool, OAUTH2_TOKEN_BYTES,
                              &out->refresh))) {
         *err = "the random generator failed";

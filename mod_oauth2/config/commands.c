@@ -405,15 +405,29 @@ static const char *set_realm(cmd_parms *cmd, void *dconf, const char *arg)
     return NULL;
 }
 
-static const char *set_forward_authorization(cmd_parms *cmd, void *dconf,
-                                             int on)
+/* An On/Off directory setting; cmd->info is the field's offset. */
+static const char *set_dir_flag(cmd_parms *cmd, void *dconf, int on)
 {
-    oauth2_dir_conf_t *d = dconf;
+    int *field = (int *)((char *)dconf + (apr_size_t)cmd->info);
 
-    if (d->forward_authorization != OAUTH2_UNSET) {
+    if (*field != OAUTH2_UNSET) {
         return twice(cmd);
     }
-    d->forward_authorization = on;
+    *field = on;
+    return NULL;
+}
+
+static const char *set_audience(cmd_parms *cmd, void *d, const char *arg)
+{
+    oauth2_server_conf_t *c = server_conf(cmd);
+
+    if (c->jwt_audience) {
+        return twice(cmd);
+    }
+    if (!*arg || strpbrk(arg, " \t\"\\")) {
+        return fail(cmd, "'%s' must be a single URI or name", arg);
+    }
+    c->jwt_audience = arg;
     return NULL;
 }
 
@@ -497,10 +511,18 @@ const command_rec oauth2_commands[] = {
                      "[query] [body] (default header)"),
     AP_INIT_TAKE1(OAUTH2_D_REALM, set_realm, NULL, OR_AUTHCFG,
                   "Realm of WWW-Authenticate (default AuthName)"),
-    AP_INIT_FLAG(OAUTH2_D_FORWARD_AUTHORIZATION, set_forward_authorization,
-                 NULL, OR_AUTHCFG, "Pass the Authorization header of an "
-                 "accepted token on to the handler or backend (default "
-                 "Off)"),
+    SERVER_DIRECTIVE(OAUTH2_D_JWT_AUDIENCE, set_audience, NULL, TAKE1,
+                     "The aud of JWT access tokens (default: the issuer)"),
+    AP_INIT_FLAG(OAUTH2_D_FORWARD_AUTHORIZATION, set_dir_flag,
+                 (void *)APR_OFFSETOF(oauth2_dir_conf_t,
+                                      forward_authorization),
+                 OR_AUTHCFG, "Pass the Authorization header of an accepted "
+                 "token on to the handler or backend (default Off)"),
+    AP_INIT_FLAG(OAUTH2_D_JWT_REVOCATION_CHECK, set_dir_flag,
+                 (void *)APR_OFFSETOF(oauth2_dir_conf_t,
+                                      jwt_revocation_check),
+                 OR_AUTHCFG, "Also look JWT access tokens up in the "
+                 "database, so revocation applies (default On)"),
     FOREIGN("OAuth2TokenVerify"),
     FOREIGN("OAuth2AcceptTokenIn"),
     FOREIGN("OAuth2TargetPass"),

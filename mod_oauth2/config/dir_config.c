@@ -9,6 +9,7 @@ void *oauth2_dir_conf_create(apr_pool_t *pool, char *dir)
 
     d->bearer_token_in = OAUTH2_UNSET;
     d->forward_authorization = OAUTH2_UNSET;
+    d->jwt_revocation_check = OAUTH2_UNSET;
     return d;
 }
 
@@ -24,6 +25,9 @@ void *oauth2_dir_conf_merge(apr_pool_t *pool, void *basev, void *addv)
     d->forward_authorization = add->forward_authorization != OAUTH2_UNSET
                                    ? add->forward_authorization
                                    : base->forward_authorization;
+    d->jwt_revocation_check = add->jwt_revocation_check != OAUTH2_UNSET
+                                  ? add->jwt_revocation_check
+                                  : base->jwt_revocation_check;
     return d;
 }
 
@@ -36,6 +40,11 @@ int oauth2_dir_bearer_token_in(const oauth2_dir_conf_t *d)
 int oauth2_dir_forward_authorization(const oauth2_dir_conf_t *d)
 {
     return d->forward_authorization == 1;
+}
+
+int oauth2_dir_jwt_revocation_check(const oauth2_dir_conf_t *d)
+{
+    return d->jwt_revocation_check != 0;
 }
 
 const char *oauth2_dir_realm(request_rec *r)

@@ -24,6 +24,8 @@
 #define OAUTH2_D_REVOCATION_ENDPOINT "OAuth2RevocationEndpoint"
 #define OAUTH2_D_INTROSPECTION_ENDPOINT "OAuth2IntrospectionEndpoint"
 #define OAUTH2_D_JWKS_URI "OAuth2JWKSURI"
+#define OAUTH2_D_JWT_AUDIENCE "OAuth2JWTAudience"
+#define OAUTH2_D_JWT_REVOCATION_CHECK "OAuth2JWTRevocationCheck"
 #define OAUTH2_D_BEARER_TOKEN_IN "OAuth2BearerTokenIn"
 #define OAUTH2_D_REALM "OAuth2Realm"
 #define OAUTH2_D_FORWARD_AUTHORIZATION "OAuth2ForwardAuthorization"

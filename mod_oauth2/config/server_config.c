@@ -4,6 +4,8 @@
 #include "../core/csrf.h"
 #include "../core/digest.h"
 #include "../core/grant.h"
+#include "../core/jwk.h"
+#include "../core/key.h"
 #include "../core/random.h"
 #include "../core/uri.h"
 
@@ -61,6 +63,7 @@ void *oauth2_server_conf_merge(apr_pool_t *pool, void *basev, void *addv)
     MERGE_PTR(revocation_endpoint);
     MERGE_PTR(introspection_endpoint);
     MERGE_PTR(jwks_uri);
+    MERGE_PTR(jwt_audience);
     return c;
 }
 
@@ -149,6 +152,29 @@ static const char *load_consent(apr_pool_t *pool, oauth2_server_conf_t *c)
     return NULL;
 }
 
+/* The signing keys, loaded once: the first signs, all are published. */
+static const char *load_keys(apr_pool_t *pool, oauth2_server_conf_t *c)
+{
+    const char *err, *kid = NULL;
+    EVP_PKEY *key;
+    int i;
+
+    c->jwks = oauth2_jwks_make(pool);
+    for (i = 0; i < c->signing_keys->nelts; i++) {
+        const oauth2_signing_key_conf_t *k = &APR_ARRAY_IDX(
+            c->signing_keys, i, oauth2_signing_key_conf_t);
+        if ((err = oauth2_key_load_private(pool, k->path, &key)) ||
+            (err = oauth2_jwks_add(c->jwks, key, k->kid)) ||
+            (!k->kid && (err = oauth2_jwk_thumbprint(pool, key, &kid)))) {
+            return apr_pstrcat(pool, OAUTH2_D_SIGNING_KEY ": ", err, NULL);
+        }
+        if (i == 0) {
+            c->signer = oauth2_jwks_find(c->jwks, k->kid ? k->kid : kid);
+        }
+    }
+    return NULL;
+}
+
 static const char *finish_one(apr_pool_t *pool, server_rec *s,
                               oauth2_server_conf_t *c)
 {
@@ -174,7 +200,10 @@ static const char *finish_one(apr_pool_t *pool, server_rec *s,
         c->signing_keys = apr_array_make(pool, 1,
                                          sizeof(oauth2_signing_key_conf_t));
     }
-    if ((err = load_consent(pool, c))) {
+    if (!c->jwt_audience) {
+        c->jwt_audience = c->issuer;
+    }
+    if ((err = load_consent(pool, c)) || (err = load_keys(pool, c))) {
         return err;
     }
     if (c->access_token_format == OAUTH2_FORMAT_JWT &&

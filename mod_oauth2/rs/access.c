@@ -1,6 +1,9 @@
 #include "access.h"
 #include "token_cache.h"
 #include "../core/digest.h"
+#include "../core/jwk.h"
+#include "../core/jws.h"
+#include "../core/jwt.h"
 #include "../http/dbd.h"
 #include "../mod_oauth2.h"
 #include "../store/token_store.h"
@@ -9,17 +12,91 @@
 
 APLOG_USE_MODULE(oauth2);
 
+/* Clock skew tolerated on exp and nbf. */
+#define JWT_LEEWAY 30
+
+static int looks_like_jwt(const char *token)
+{
+    const char *dot = strchr(token, '.');
+
+    return dot && strchr(dot + 1, '.');
+}
+
+/* RFC 9068 §4: signature (key by kid, algorithm pinned to the key), typ,
+ * iss, aud, exp and nbf. The claims fill access. */
+static int jwt_valid(request_rec *r, const char *token,
+                     oauth2_access_t *access)
+{
+    const oauth2_server_conf_t *c = oauth2_server_conf(r->server);
+    json_t *header, *claims;
+    const char *err, *sub, *client;
+
+    if (oauth2_jwks_count(c->jwks) == 0) {
+        return 0;
+    }
+    err = oauth2_jws_verify(r->pool, c->jwks, token, &header, &claims);
+    if (!err && !oauth2_jwt_is_access_token(header)) {
+        err = "typ is not at+jwt";
+    }
+    if (!err) {
+        err = oauth2_jwt_check_claims(claims, c->issuer, c->jwt_audience,
+                                      apr_time_now(), JWT_LEEWAY);
+    }
+    sub = json_string_value(json_object_get(claims, "sub"));
+    client = json_string_value(json_object_get(claims, "client_id"));
+    if (!err && (!sub || !client)) {
+        err = "sub or client_id is missing";
+    }
+    if (err) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, OAUTH2_LOGNO(00025)
+                      "JWT access token refused: %s", err);
+        return 0;
+    }
+    access->client_id = apr_pstrdup(r->pool, client);
+    /* A client's own token has the client as its subject (§2.2). */
+    access->user = strcmp(sub, client) ? apr_pstrdup(r->pool, sub) : NULL;
+    access->scope = apr_pstrdup(
+        r->pool, json_string_value(json_object_get(claims, "scope")) ?: "");
+    access->expires = json_integer_value(json_object_get(claims, "exp"));
+    return 1;
+}
+
+static oauth2_access_status_t stored(request_rec *r, const char *hash,
+                                     oauth2_access_t *access);
+
 oauth2_access_status_t oauth2_access_check(request_rec *r, const char *token,
                                            oauth2_access_t *access)
 {
-    const char *hash = oauth2_sha256_hex(r->pool, token), *err;
-    oauth2_store_t *store;
-    oauth2_token_t *row;
-    apr_status_t rv;
+    const char *hash = oauth2_sha256_hex(r->pool, token);
+    oauth2_access_status_t status;
 
     if (oauth2_token_cache_get(r, hash, access)) {
         return OAUTH2_ACCESS_VALID;
     }
+    if (looks_like_jwt(token)) {
+        if (!jwt_valid(r, token, access)) {
+            return OAUTH2_ACCESS_INVALID;
+        }
+        if (oauth2_dir_jwt_revocation_check(oauth2_dir_conf(r)) &&
+            (status = stored(r, hash, NULL)) != OAUTH2_ACCESS_VALID) {
+            return status;
+        }
+        oauth2_token_cache_put(r, hash, access);
+        return OAUTH2_ACCESS_VALID;
+    }
+    return stored(r, hash, access);
+}
+
+/* The store's word on a token; access, when not NULL, is filled from the
+ * row and cached. */
+static oauth2_access_status_t stored(request_rec *r, const char *hash,
+                                     oauth2_access_t *access)
+{
+    oauth2_store_t *store;
+    oauth2_token_t *row;
+    const char *err;
+    apr_status_t rv;
+
     if (!(store = oauth2_dbd_store(r))) {
         return OAUTH2_ACCESS_UNAVAILABLE;
     }
@@ -34,6 +111,9 @@ oauth2_access_status_t oauth2_access_check(request_rec *r, const char *token,
     }
     if (strcmp(row->kind, "access") || row->expired || row->revoked) {
         return OAUTH2_ACCESS_INVALID;
+    }
+    if (!access) {
+        return OAUTH2_ACCESS_VALID;
     }
     access->client_id = row->client_id;
     access->user = row->user_id;
