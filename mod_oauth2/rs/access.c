@@ -68,27 +68,38 @@ oauth2_access_status_t oauth2_access_check(request_rec *r, const char *token,
                                            oauth2_access_t *access)
 {
     const char *hash = oauth2_sha256_hex(r->pool, token);
-    oauth2_access_status_t status;
+    oauth2_access_status_t status = OAUTH2_ACCESS_VALID;
 
-    if (oauth2_token_cache_get(r, hash, access)) {
+    switch (oauth2_token_cache_get(r, hash, access)) {
+    case OAUTH2_CACHE_VALID:
         return OAUTH2_ACCESS_VALID;
+    case OAUTH2_CACHE_INVALID:
+        return OAUTH2_ACCESS_INVALID;
+    default:
+        break;
     }
     if (looks_like_jwt(token)) {
         if (!jwt_valid(r, token, access)) {
-            return OAUTH2_ACCESS_INVALID;
+            status = OAUTH2_ACCESS_INVALID;
         }
-        if (oauth2_dir_jwt_revocation_check(oauth2_dir_conf(r)) &&
-            (status = stored(r, hash, NULL)) != OAUTH2_ACCESS_VALID) {
-            return status;
+        else if (oauth2_dir_jwt_revocation_check(oauth2_dir_conf(r))) {
+            status = stored(r, hash, NULL);
         }
-        oauth2_token_cache_put(r, hash, access);
-        return OAUTH2_ACCESS_VALID;
     }
-    return stored(r, hash, access);
+    else {
+        status = stored(r, hash, access);
+    }
+    if (status == OAUTH2_ACCESS_VALID) {
+        oauth2_token_cache_put(r, hash, access);
+    }
+    else if (status == OAUTH2_ACCESS_INVALID) {
+        oauth2_token_cache_put_invalid(r, hash);
+    }
+    return status;
 }
 
 /* The store's word on a token; access, when not NULL, is filled from the
- * row and cached. */
+ * row. */
 static oauth2_access_status_t stored(request_rec *r, const char *hash,
                                      oauth2_access_t *access)
 {
@@ -112,14 +123,12 @@ static oauth2_access_status_t stored(request_rec *r, const char *hash,
     if (strcmp(row->kind, "access") || row->expired || row->revoked) {
         return OAUTH2_ACCESS_INVALID;
     }
-    if (!access) {
-        return OAUTH2_ACCESS_VALID;
+    if (access) {
+        access->client_id = row->client_id;
+        access->user = row->user_id;
+        access->scope = row->scope;
+        access->expires = row->expires_at;
     }
-    access->client_id = row->client_id;
-    access->user = row->user_id;
-    access->scope = row->scope;
-    access->expires = row->expires_at;
-    oauth2_token_cache_put(r, hash, access);
     return OAUTH2_ACCESS_VALID;
 }
 

@@ -41,8 +41,10 @@ static const char *quoted(apr_pool_t *pool, const char *v)
 void oauth2_authn_challenge(request_rec *r, const char *error,
                             const char *description, const char *scope)
 {
+    /* Not quoted() again: OAuth2Realm has no quotes or backslashes, and
+     * httpd keeps AuthName escaped already (as mod_auth_basic sends it). */
     const char *v = apr_psprintf(r->pool, "Bearer realm=\"%s\"",
-                                 quoted(r->pool, oauth2_dir_realm(r)));
+                                 oauth2_dir_realm(r));
 
     if (error) {
         v = apr_psprintf(r->pool, "%s, error=\"%s\"", v, error);

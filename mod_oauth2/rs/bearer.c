@@ -31,18 +31,30 @@ static const char *from_header(request_rec *r)
     return h;
 }
 
+/* The access_token parameter of the query string. The other parameters
+ * belong to the resource: they are not parsed, so that they cannot make
+ * the request fail here. An empty value counts as no token. */
 static const char *from_query(request_rec *r, const char **error)
 {
-    apr_hash_t *params;
+    static const char name[] = "access_token=";
+    const apr_size_t n = sizeof(name) - 1;
+    const char *p = r->args, *token = NULL;
 
-    if (!r->args || !strstr(r->args, "access_token=")) {
-        return NULL;
+    while (p && *p) {
+        apr_size_t len = strcspn(p, "&");
+        if (len > n && !strncmp(p, name, n)) {
+            if (token) {
+                *error = "the access_token parameter is sent twice";
+                return NULL;
+            }
+            if (!(token = oauth2_form_decode(r->pool, p + n, len - n))) {
+                *error = "the access_token parameter is malformed";
+                return NULL;
+            }
+        }
+        p += len + (p[len] == '&');
     }
-    if ((*error = oauth2_form_parse(r->pool, r->args, strlen(r->args),
-                                    &params, NULL))) {
-        return NULL;
-    }
-    return oauth2_form_get(params, "access_token");
+    return token;
 }
 
 int oauth2_bearer_find(request_rec *r, const char **token,

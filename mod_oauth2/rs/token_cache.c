@@ -136,15 +136,19 @@ static int parse_entry(request_rec *r, const char *p, oauth2_access_t *a)
     return a->expires > apr_time_sec(apr_time_now());
 }
 
-int oauth2_token_cache_get(request_rec *r, const char *hash,
-                           oauth2_access_t *access)
+/* The value of a refusal entry. */
+#define INVALID_ENTRY "-"
+
+oauth2_cache_result_t oauth2_token_cache_get(request_rec *r,
+                                             const char *hash,
+                                             oauth2_access_t *access)
 {
     unsigned char data[2048];
     unsigned int len = sizeof(data) - 1;
     apr_status_t rv;
 
     if (!cache || !lock(r)) {
-        return 0;
+        return OAUTH2_CACHE_MISS;
     }
     rv = cache->provider->retrieve(cache->instance, r->server,
                                    (const unsigned char *)hash, strlen(hash),
@@ -154,29 +158,21 @@ int oauth2_token_cache_get(request_rec *r, const char *hash,
         if (rv != APR_NOTFOUND) {
             note_failure(r, rv, "lookup");
         }
-        return 0;
+        return OAUTH2_CACHE_MISS;
     }
     data[len] = '\0';
-    return parse_entry(r, (const char *)data, access);
+    if (!strcmp((const char *)data, INVALID_ENTRY)) {
+        return OAUTH2_CACHE_INVALID;
+    }
+    return parse_entry(r, (const char *)data, access) ? OAUTH2_CACHE_VALID
+                                                     : OAUTH2_CACHE_MISS;
 }
 
-void oauth2_token_cache_put(request_rec *r, const char *hash,
-                            const oauth2_access_t *a)
+static void store_entry(request_rec *r, const char *hash, const char *entry,
+                        apr_int64_t ttl)
 {
-    apr_int64_t now = apr_time_sec(apr_time_now());
-    apr_int64_t ttl = oauth2_server_conf(r->server)->token_cache_ttl;
-    char *entry;
     apr_status_t rv;
 
-    if (!cache || a->expires <= now) {
-        return;
-    }
-    if (a->expires - now < ttl) {
-        ttl = a->expires - now;
-    }
-    entry = apr_psprintf(r->pool, "%" APR_INT64_T_FMT "\n%s\n%s\n%s",
-                         a->expires, a->client_id, a->user ? a->user : "",
-                         a->scope);
     if (!lock(r)) {
         return;
     }
@@ -188,6 +184,33 @@ void oauth2_token_cache_put(request_rec *r, const char *hash,
     unlock();
     if (rv != APR_SUCCESS) {
         note_failure(r, rv, "store");
+    }
+}
+
+void oauth2_token_cache_put(request_rec *r, const char *hash,
+                            const oauth2_access_t *a)
+{
+    apr_int64_t now = apr_time_sec(apr_time_now());
+    apr_int64_t ttl = oauth2_server_conf(r->server)->token_cache_ttl;
+
+    if (!cache || a->expires <= now) {
+        return;
+    }
+    if (a->expires - now < ttl) {
+        ttl = a->expires - now;
+    }
+    store_entry(r, hash,
+                apr_psprintf(r->pool, "%" APR_INT64_T_FMT "\n%s\n%s\n%s",
+                             a->expires, a->client_id,
+                             a->user ? a->user : "", a->scope),
+                ttl);
+}
+
+void oauth2_token_cache_put_invalid(request_rec *r, const char *hash)
+{
+    if (cache) {
+        store_entry(r, hash, INVALID_ENTRY,
+                    oauth2_server_conf(r->server)->token_cache_ttl);
     }
 }
 

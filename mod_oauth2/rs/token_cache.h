@@ -10,13 +10,26 @@ const char *oauth2_token_cache_create(apr_pool_t *pconf, apr_pool_t *ptemp,
                                       server_rec *s);
 void oauth2_token_cache_child_init(apr_pool_t *pchild, server_rec *s);
 
-/* Whether the cache holds a live entry for hash (filled into access). */
-int oauth2_token_cache_get(request_rec *r, const char *hash,
-                           oauth2_access_t *access);
+typedef enum {
+    OAUTH2_CACHE_MISS,
+    OAUTH2_CACHE_VALID,   /* access filled in */
+    OAUTH2_CACHE_INVALID  /* known to be refused */
+} oauth2_cache_result_t;
+
+/* What the cache knows of hash. */
+oauth2_cache_result_t oauth2_token_cache_get(request_rec *r,
+                                             const char *hash,
+                                             oauth2_access_t *access);
 
 /* Keeps access for min(OAuth2TokenCacheTTL, time to expiry). */
 void oauth2_token_cache_put(request_rec *r, const char *hash,
                             const oauth2_access_t *access);
+
+/* Remembers for OAuth2TokenCacheTTL that hash is refused. Safe because
+ * a refusal is final: an unknown token never becomes known (tokens are
+ * answered only after they are stored), and expiry and revocation are
+ * permanent. */
+void oauth2_token_cache_put_invalid(request_rec *r, const char *hash);
 
 /* Forgets a token at once (it was revoked by this server). */
 void oauth2_token_cache_remove(request_rec *r, const char *hash);
