@@ -40,6 +40,14 @@ static const char default_page[] =
     "value=\"approve\">Approve</button></div>\n</form>\n</main></body>"
     "</html>\n";
 
+/* The page is UTF-8: only markup characters are escaped. (With toasc,
+ * ap_escape_html2 writes each byte of a multibyte character as its own
+ * entity, so a browser would post back a different state.) */
+static const char *esc(apr_pool_t *pool, const char *text)
+{
+    return ap_escape_html2(pool, text, 0);
+}
+
 /* What the anti-forgery token binds: the owner and the request as
  * validated (the scope as decided). */
 static apr_array_header_t *bound_fields(oauth2_authz_t *az)
@@ -65,7 +73,7 @@ static const char *hidden(apr_pool_t *pool, const char *name,
         return "";
     }
     return apr_pstrcat(pool, "<input type=\"hidden\" name=\"", name,
-                       "\" value=\"", ap_escape_html2(pool, value, 1),
+                       "\" value=\"", esc(pool, value),
                        "\">\n", NULL);
 }
 
@@ -95,9 +103,7 @@ static const char *scope_list(apr_pool_t *pool, const char *scope)
     }
     for (i = 0; i < scopes->nelts; i++) {
         out = apr_pstrcat(pool, out, "<li><code>",
-                          ap_escape_html2(pool, APR_ARRAY_IDX(scopes, i,
-                                                              const char *),
-                                          1),
+                          esc(pool, APR_ARRAY_IDX(scopes, i, const char *)),
                           "</code></li>", NULL);
     }
     return out;
@@ -115,15 +121,15 @@ static int show_page(oauth2_authz_t *az)
                                  "The consent form cannot be made.");
     }
     apr_hash_set(v, "client_name", APR_HASH_KEY_STRING,
-                 ap_escape_html2(r->pool, az->tr.client->name, 1));
+                 esc(r->pool, az->tr.client->name));
     apr_hash_set(v, "client_id", APR_HASH_KEY_STRING,
-                 ap_escape_html2(r->pool, az->tr.client->client_id, 1));
+                 esc(r->pool, az->tr.client->client_id));
     apr_hash_set(v, "user", APR_HASH_KEY_STRING,
-                 ap_escape_html2(r->pool, az->owner, 1));
+                 esc(r->pool, az->owner));
     apr_hash_set(v, "scope_list", APR_HASH_KEY_STRING,
                  scope_list(r->pool, az->scope));
     apr_hash_set(v, "action", APR_HASH_KEY_STRING,
-                 ap_escape_html2(r->pool, r->uri, 1));
+                 esc(r->pool, r->uri));
     apr_hash_set(v, "form_fields", APR_HASH_KEY_STRING,
                  form_fields(az, csrf));
     return oauth2_html_send(
