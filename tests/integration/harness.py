@@ -180,10 +180,10 @@ def log_problems(path, crashes=True):
     text = read_text(path)
     problems = []
     if crashes:
-        for line in text.splitlines():
-            if any(p.search(line) for p in CRASH_PATTERNS):
-                problems.append("%s: crash or sanitizer report: %s"
-                                % (path, line.strip()[:300]))
+        report = crash_excerpt(text)
+        if report:
+            problems.append("%s: crash or sanitizer report:\n    %s"
+                            % (path, "\n    ".join(report)))
     for secret in _secrets:
         forms = {secret, urllib.parse.quote(secret, safe=""),
                  urllib.parse.quote_plus(secret)}
@@ -191,6 +191,25 @@ def log_problems(path, crashes=True):
             problems.append("%s: contains a secret a test received "
                             "(prefix %s...)" % (path, secret[:4]))
     return problems
+
+
+def crash_excerpt(text, limit=120):
+    """The lines of a log that report a crash, each sanitizer report with
+    the stack trace that follows it."""
+    lines = text.splitlines()
+    out, shown = [], set()
+    for i, line in enumerate(lines):
+        if i in shown or not any(p.search(line) for p in CRASH_PATTERNS):
+            continue
+        end = i + 1
+        if "ERROR: AddressSanitizer" in line or "runtime error:" in line:
+            while end < len(lines) and end - i < 40 and not lines[end].startswith(
+                    ("SUMMARY:", "[")):
+                end += 1
+        for j in range(i, end):
+            shown.add(j)
+            out.append(lines[j].rstrip()[:300])
+    return out[:limit]
 
 
 def check_logs(paths_and_flags):
@@ -207,8 +226,7 @@ def check_all_logs():
 
 
 def output_problems(text):
-    return [line for line in text.splitlines()
-            if any(p.search(line) for p in CRASH_PATTERNS)]
+    return crash_excerpt(text)
 
 
 def _stop_everything():
@@ -399,6 +417,8 @@ MODULES = [
     ("alias_module", "mod_alias.so"),
     ("dir_module", "mod_dir.so"),
     ("cgid_module", "mod_cgid.so"),
+    ("proxy_module", "mod_proxy.so"),
+    ("proxy_http_module", "mod_proxy_http.so"),
 ]
 
 EXAMPLES = ("database", "authorization-server", "resource-server")
@@ -416,6 +436,8 @@ class Site:
         self.dir = make_dir(base_dir)
         self.htdocs = make_dir(os.path.join(base_dir, "htdocs"))
         make_dir(os.path.join(self.htdocs, "api"))
+        # CGI scripts of conf-examples/resource-server.conf (/cgi-bin/).
+        self.cgi_bin = make_dir(os.path.join(base_dir, "cgi-bin"))
         write_file(os.path.join(self.htdocs, "index.html"),
                    "<!doctype html><title>mod_oauth2 tests</title>\n")
         write_file(os.path.join(self.htdocs, "api", "hello.json"),
@@ -468,6 +490,7 @@ class Httpd:
             "OAUTH2_HTDOCS": self.site.htdocs,
             "OAUTH2_EXAMPLES": self.env.examples,
             "OAUTH2_PORT": str(self.port),
+            "OAUTH2_CGI_BIN": self.site.cgi_bin,
         }
 
     def preamble(self):
