@@ -23,8 +23,9 @@ const char *oauth2_redirect_build(apr_pool_t *pool, const char *base,
     const char *out = base;
     int i;
 
-    /* A registered URI ending in '?' already has the separator. */
-    if (!in_fragment && base[strlen(base) - 1] == '?') {
+    /* A registered URI ending in '?' already has the separator (an empty
+     * base has no last character: base[-1] is not ours to read). */
+    if (!in_fragment && *base && base[strlen(base) - 1] == '?') {
         sep = 0;
     }
     for (i = 0; params && i + 1 < params->nelts; i += 2) {

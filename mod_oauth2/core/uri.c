@@ -85,6 +85,9 @@ const char *oauth2_endpoint_url_check(apr_pool_t *pool, const char *url)
         !uri.hostname || !*uri.hostname) {
         return "must be an absolute URL";
     }
+    if (uri.port_str && !port_valid(uri.port_str)) {
+        return "must have a port from 1 to 65535, or none";
+    }
     if (uri.fragment || strchr(url, '#')) {
         return "must not have a fragment";
     }

@@ -37,6 +37,12 @@ int main(int argc, char **argv)
     srunner_add_suite(runner, oauth2_scope_suite());
     srunner_add_suite(runner, oauth2_uri_suite());
     srunner_add_suite(runner, oauth2_key_suite());
+    srunner_add_suite(runner, oauth2_pkce_suite());
+    srunner_add_suite(runner, oauth2_form_suite());
+    srunner_add_suite(runner, oauth2_basic_auth_suite());
+    srunner_add_suite(runner, oauth2_csrf_suite());
+    srunner_add_suite(runner, oauth2_redirect_suite());
+    srunner_add_suite(runner, oauth2_template_suite());
 
     if (argc > 1) {
         srunner_run(runner, argv[1], NULL, CK_NORMAL);

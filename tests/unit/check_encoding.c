@@ -10,7 +10,7 @@
 #include "mod_oauth2/core/encoding.h"
 #include "mod_oauth2/core/random.h"
 
-#define B64URL_ALPHABET                                                      \
+#define B64URL_ALPHABET                                                        \
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
 /* --- base64url ------------------------------------------------------- */
@@ -46,8 +46,7 @@ START_TEST(test_base64url_decode_inverts_rfc4648_vectors)
     apr_size_t len = 12345;
     unsigned char *out;
 
-    out = oauth2_base64url_decode(test_pool, rfc4648_vectors[_i].encoded,
-                                  &len);
+    out = oauth2_base64url_decode(test_pool, rfc4648_vectors[_i].encoded, &len);
     ck_assert_ptr_nonnull(out);
     ck_assert_uint_eq(len, strlen(plain));
     ck_assert_mem_eq(out, plain, len);
@@ -106,27 +105,22 @@ END_TEST
 
 /* Each is a valid length; only the named character is wrong. */
 static const char *const outside_alphabet[] = {
-    "+/+/",      /* standard base64, not base64url */
-    "Zm9+",
-    "Zg==",      /* padding is not part of the unpadded form */
-    "Zm8=",
-    "Zm9v Yg",   /* space */
-    "Zm9v\tYg",  /* tab */
-    "Zm9v\nYg",  /* line break (MIME-style wrapping) */
-    "Zm9.",
-    "Zm9%",
-    "Zm9\x80",   /* high bytes */
-    "Zm9\xff",
-    "\xc3\xa9Zm",
+    "+/+/",                /* standard base64, not base64url */
+    "Zm9+",     "Zg==",    /* padding is not part of the unpadded form */
+    "Zm8=",     "Zm9v Yg", /* space */
+    "Zm9v\tYg",            /* tab */
+    "Zm9v\nYg",            /* line break (MIME-style wrapping) */
+    "Zm9.",     "Zm9%",       "Zm9\x80", /* high bytes */
+    "Zm9\xff",  "\xc3\xa9Zm",
 };
 
 START_TEST(test_base64url_decode_rejects_chars_off_alphabet)
 {
     apr_size_t len = 12345;
 
-    ck_assert_msg(oauth2_base64url_decode(test_pool, outside_alphabet[_i],
-                                          &len) == NULL,
-                  "decoded '%s'", outside_alphabet[_i]);
+    ck_assert_msg(
+        oauth2_base64url_decode(test_pool, outside_alphabet[_i], &len) == NULL,
+        "decoded '%s'", outside_alphabet[_i]);
 }
 END_TEST
 
@@ -150,30 +144,26 @@ END_TEST
 static const struct {
     const char *noncanonical;
     const char *canonical;
-} trailing_bits[] = {
-    {"Zh", "Zg"},           /* "f": 4 spare bits */
-    {"Zv", "Zg"},
-    {"AB", "AA"},
-    {"Zm9", "Zm8"},         /* "fo": 2 spare bits */
-    {"AAB", "AAA"},
-    {"Zm9vYh", "Zm9vYg"},
-    {"Zm9vYmF", "Zm9vYmE"},
-    {"__", "_w"},
-    {"___", "__8"},
+} trailing_bits[] =
+    {
+        {"Zh", "Zg"}, /* "f": 4 spare bits */
+        {"Zv", "Zg"},           {"AB", "AA"},
+        {"Zm9", "Zm8"}, /* "fo": 2 spare bits */
+        {"AAB", "AAA"},         {"Zm9vYh", "Zm9vYg"},
+        {"Zm9vYmF", "Zm9vYmE"}, {"__", "_w"},
+        {"___", "__8"},
 };
 
 START_TEST(test_base64url_decode_rejects_nonzero_trailing_bits)
 {
     apr_size_t len = 0;
 
-    ck_assert_msg(oauth2_base64url_decode(test_pool,
-                                          trailing_bits[_i].noncanonical,
-                                          &len) == NULL,
+    ck_assert_msg(oauth2_base64url_decode(
+                      test_pool, trailing_bits[_i].noncanonical, &len) == NULL,
                   "decoded '%s'", trailing_bits[_i].noncanonical);
     /* The canonical neighbour is accepted: the length was not the issue. */
-    ck_assert_ptr_nonnull(oauth2_base64url_decode(test_pool,
-                                                  trailing_bits[_i].canonical,
-                                                  &len));
+    ck_assert_ptr_nonnull(
+        oauth2_base64url_decode(test_pool, trailing_bits[_i].canonical, &len));
     ck_assert_uint_eq(len, strlen(trailing_bits[_i].canonical) * 3 / 4);
 }
 END_TEST
@@ -208,16 +198,14 @@ Suite *oauth2_encoding_suite(void)
                         TABLE_SIZE(rfc4648_vectors));
     tcase_add_loop_test(tc, test_base64url_decode_inverts_rfc4648_vectors, 0,
                         TABLE_SIZE(rfc4648_vectors));
-    tcase_add_test(tc,
-                   test_base64url_encode_uses_dash_and_underscore);
+    tcase_add_test(tc, test_base64url_encode_uses_dash_and_underscore);
     tcase_add_test(tc,
                    test_base64url_round_trips_every_byte_value_at_every_length);
     tcase_add_test(tc, test_base64url_decode_keeps_nul_bytes);
-    tcase_add_loop_test(tc,
-                        test_base64url_decode_rejects_chars_off_alphabet,
-                        0, TABLE_SIZE(outside_alphabet));
-    tcase_add_loop_test(tc, test_base64url_decode_rejects_impossible_lengths,
-                        0, TABLE_SIZE(impossible_lengths));
+    tcase_add_loop_test(tc, test_base64url_decode_rejects_chars_off_alphabet, 0,
+                        TABLE_SIZE(outside_alphabet));
+    tcase_add_loop_test(tc, test_base64url_decode_rejects_impossible_lengths, 0,
+                        TABLE_SIZE(impossible_lengths));
     tcase_add_loop_test(tc, test_base64url_decode_rejects_nonzero_trailing_bits,
                         0, TABLE_SIZE(trailing_bits));
     suite_add_tcase(s, tc);
@@ -238,8 +226,7 @@ static const struct {
     const char *sha256;
 } sha256_vectors[] = {
     {"", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
-    {"abc",
-     "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
+    {"abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
     {"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
      "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
     {"The quick brown fox jumps over the lazy dog",
@@ -278,9 +265,9 @@ static const struct {
 } secret_pairs[] = {
     {"", "", 1},
     {"s3cr3t", "s3cr3t", 1},
-    {"s3cr3t", "s3cr3T", 0},    /* last byte differs */
-    {"s3cr3t", "S3cr3t", 0},    /* first byte differs */
-    {"s3cr3t", "s3cr3", 0},     /* prefix */
+    {"s3cr3t", "s3cr3T", 0}, /* last byte differs */
+    {"s3cr3t", "S3cr3t", 0}, /* first byte differs */
+    {"s3cr3t", "s3cr3", 0},  /* prefix */
     {"s3cr3", "s3cr3t", 0},
     {"s3cr3t", "", 0},
     {"", "s3cr3t", 0},
@@ -337,9 +324,9 @@ START_TEST(test_random_token_has_the_base64url_length_of_its_bytes)
 {
     char *token = NULL;
 
-    ck_assert_int_eq(oauth2_random_token(test_pool, token_lengths[_i].nbytes,
-                                         &token),
-                     APR_SUCCESS);
+    ck_assert_int_eq(
+        oauth2_random_token(test_pool, token_lengths[_i].nbytes, &token),
+        APR_SUCCESS);
     ck_assert_ptr_nonnull(token);
     ck_assert_uint_eq(strlen(token), token_lengths[_i].chars);
 }
@@ -351,8 +338,7 @@ START_TEST(test_random_token_carries_at_least_256_bits)
     apr_size_t len = 0;
 
     ck_assert_uint_ge(OAUTH2_TOKEN_BYTES * 8, 256);
-    ck_assert_int_eq(oauth2_random_token(test_pool, OAUTH2_TOKEN_BYTES,
-                                         &token),
+    ck_assert_int_eq(oauth2_random_token(test_pool, OAUTH2_TOKEN_BYTES, &token),
                      APR_SUCCESS);
     ck_assert_ptr_nonnull(oauth2_base64url_decode(test_pool, token, &len));
     ck_assert_uint_eq(len, OAUTH2_TOKEN_BYTES);
@@ -368,9 +354,9 @@ START_TEST(test_random_tokens_use_all_base64url_and_no_more)
     for (i = 0; i < MANY_TOKENS; i++) {
         char *token = NULL;
 
-        ck_assert_int_eq(oauth2_random_token(test_pool, OAUTH2_TOKEN_BYTES,
-                                             &token),
-                         APR_SUCCESS);
+        ck_assert_int_eq(
+            oauth2_random_token(test_pool, OAUTH2_TOKEN_BYTES, &token),
+            APR_SUCCESS);
         ck_assert_uint_eq(strspn(token, B64URL_ALPHABET), strlen(token));
         for (c = token; *c; c++) {
             seen[(unsigned char)*c] = 1;
@@ -391,9 +377,9 @@ START_TEST(test_random_tokens_do_not_repeat)
     for (i = 0; i < MANY_TOKENS; i++) {
         char *token = NULL;
 
-        ck_assert_int_eq(oauth2_random_token(test_pool, OAUTH2_TOKEN_BYTES,
-                                             &token),
-                         APR_SUCCESS);
+        ck_assert_int_eq(
+            oauth2_random_token(test_pool, OAUTH2_TOKEN_BYTES, &token),
+            APR_SUCCESS);
         ck_assert_msg(apr_hash_get(seen, token, APR_HASH_KEY_STRING) == NULL,
                       "token %d repeats an earlier one", i);
         apr_hash_set(seen, token, APR_HASH_KEY_STRING, token);
@@ -418,6 +404,41 @@ START_TEST(test_random_token_refuses_zero_and_more_than_64_bytes)
 }
 END_TEST
 
+START_TEST(test_random_bytes_fills_exactly_the_bytes_asked_for)
+{
+    unsigned char buf[48], seen[32] = {0};
+    int draw;
+    size_t i;
+
+    for (draw = 0; draw < 100; draw++) {
+        memset(buf, 0, sizeof(buf));
+        ck_assert_int_eq(oauth2_random_bytes(buf, 32), APR_SUCCESS);
+        for (i = 0; i < 32; i++) {
+            seen[i] |= buf[i];
+        }
+        /* Nothing past the 32 bytes is written. */
+        for (i = 32; i < sizeof(buf); i++) {
+            ck_assert_int_eq(buf[i], 0);
+        }
+    }
+    /* Every byte was written: all zero in 100 draws has odds 2^-800. */
+    for (i = 0; i < 32; i++) {
+        ck_assert_msg(seen[i] != 0, "byte %zu never written", i);
+    }
+    ck_assert_int_eq(oauth2_random_bytes(buf, 0), APR_SUCCESS);
+}
+END_TEST
+
+START_TEST(test_random_bytes_do_not_repeat)
+{
+    unsigned char a[OAUTH2_TOKEN_BYTES], b[OAUTH2_TOKEN_BYTES];
+
+    ck_assert_int_eq(oauth2_random_bytes(a, sizeof(a)), APR_SUCCESS);
+    ck_assert_int_eq(oauth2_random_bytes(b, sizeof(b)), APR_SUCCESS);
+    ck_assert_int_ne(memcmp(a, b, sizeof(a)), 0);
+}
+END_TEST
+
 Suite *oauth2_random_suite(void)
 {
     Suite *s = suite_create("random");
@@ -428,10 +449,11 @@ Suite *oauth2_random_suite(void)
                         test_random_token_has_the_base64url_length_of_its_bytes,
                         0, TABLE_SIZE(token_lengths));
     tcase_add_test(tc, test_random_token_carries_at_least_256_bits);
-    tcase_add_test(tc,
-                   test_random_tokens_use_all_base64url_and_no_more);
+    tcase_add_test(tc, test_random_tokens_use_all_base64url_and_no_more);
     tcase_add_test(tc, test_random_tokens_do_not_repeat);
     tcase_add_test(tc, test_random_token_refuses_zero_and_more_than_64_bytes);
+    tcase_add_test(tc, test_random_bytes_fills_exactly_the_bytes_asked_for);
+    tcase_add_test(tc, test_random_bytes_do_not_repeat);
     suite_add_tcase(s, tc);
     return s;
 }

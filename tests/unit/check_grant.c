@@ -43,8 +43,15 @@ END_TEST
 
 /* Protocol names are case-sensitive and exact (RFC 6749 §4.1.3 etc.). */
 static const char *const unknown_names[] = {
-    "", "code", "token", "Password", "PASSWORD", "client-credentials",
-    "refresh_token ", " implicit", "authorization_code\n",
+    "",
+    "code",
+    "token",
+    "Password",
+    "PASSWORD",
+    "client-credentials",
+    "refresh_token ",
+    " implicit",
+    "authorization_code\n",
     "urn:ietf:params:oauth:grant-type:device_code",
 };
 
@@ -57,8 +64,8 @@ END_TEST
 START_TEST(test_grant_name_is_null_for_no_bit_or_several_bits)
 {
     ck_assert_ptr_null(oauth2_grant_name(0));
-    ck_assert_ptr_null(oauth2_grant_name(OAUTH2_GRANT_PASSWORD |
-                                         OAUTH2_GRANT_IMPLICIT));
+    ck_assert_ptr_null(
+        oauth2_grant_name(OAUTH2_GRANT_PASSWORD | OAUTH2_GRANT_IMPLICIT));
     ck_assert_ptr_null(oauth2_grant_name(OAUTH2_GRANTS_ALL));
     ck_assert_ptr_null(oauth2_grant_name(OAUTH2_GRANTS_ALL + 1));
 }
@@ -85,8 +92,8 @@ static const struct {
 START_TEST(test_grants_parse_accepts_any_order_and_spacing)
 {
     unsigned int parsed = 0xdead;
-    const char *err = oauth2_grants_parse(test_pool, good_lists[_i].list,
-                                          &parsed);
+    const char *err =
+        oauth2_grants_parse(test_pool, good_lists[_i].list, &parsed);
 
     ck_assert_msg(err == NULL, "'%s': %s", good_lists[_i].list, err);
     ck_assert_uint_eq(parsed, good_lists[_i].grants);
@@ -106,8 +113,8 @@ static const struct {
 START_TEST(test_grants_parse_names_the_first_unknown_word)
 {
     unsigned int parsed = 0;
-    const char *err = oauth2_grants_parse(test_pool, bad_lists[_i].list,
-                                          &parsed);
+    const char *err =
+        oauth2_grants_parse(test_pool, bad_lists[_i].list, &parsed);
 
     ck_assert_ptr_nonnull(err);
     ck_assert_msg(strstr(err, bad_lists[_i].bad_word) != NULL,
@@ -160,8 +167,7 @@ START_TEST(test_grants_format_and_parse_round_trip_every_set)
 
         parsed = 0xdead;
         ck_assert_ptr_null(oauth2_grants_parse(test_pool, text, &parsed));
-        ck_assert_msg(parsed == set, "0x%x -> '%s' -> 0x%x", set, text,
-                      parsed);
+        ck_assert_msg(parsed == set, "0x%x -> '%s' -> 0x%x", set, text, parsed);
     }
 }
 END_TEST
@@ -170,8 +176,8 @@ START_TEST(test_grants_known_lists_every_grant_and_only_those)
 {
     unsigned int parsed = 0;
 
-    ck_assert_ptr_null(oauth2_grants_parse(test_pool, oauth2_grants_known(),
-                                           &parsed));
+    ck_assert_ptr_null(
+        oauth2_grants_parse(test_pool, oauth2_grants_known(), &parsed));
     ck_assert_uint_eq(parsed, OAUTH2_GRANTS_ALL);
     ck_assert_str_eq(oauth2_grants_known(),
                      oauth2_grants_format(test_pool, OAUTH2_GRANTS_ALL));
@@ -196,9 +202,8 @@ Suite *oauth2_grant_suite(void)
 
     tc = tcase_create("lists");
     tcase_add_checked_fixture(tc, test_pool_setup, test_pool_teardown);
-    tcase_add_loop_test(tc,
-                        test_grants_parse_accepts_any_order_and_spacing,
-                        0, TABLE_SIZE(good_lists));
+    tcase_add_loop_test(tc, test_grants_parse_accepts_any_order_and_spacing, 0,
+                        TABLE_SIZE(good_lists));
     tcase_add_loop_test(tc, test_grants_parse_names_the_first_unknown_word, 0,
                         TABLE_SIZE(bad_lists));
     tcase_add_test(tc, test_grants_parse_does_not_modify_its_input);

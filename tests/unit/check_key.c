@@ -28,15 +28,12 @@ enum { PKCS8, TRADITIONAL, PKCS8_ENCRYPTED, TRADITIONAL_ENCRYPTED, PUBLIC };
 /* How each key is made: EVP_PKEY_Q_keygen's type and its argument. */
 static const struct {
     const char *type;
-    size_t bits;          /* RSA */
-    const char *curve;    /* EC */
+    size_t bits;       /* RSA */
+    const char *curve; /* EC */
 } key_specs[KEY_COUNT] = {
-    [RSA2048] = {"RSA", 2048, NULL},
-    [RSA1024] = {"RSA", 1024, NULL},
-    [RSAPSS2048] = {"RSA-PSS", 2048, NULL},
-    [EC256] = {"EC", 0, "P-256"},
-    [EC384] = {"EC", 0, "P-384"},
-    [ED25519] = {"ED25519", 0, NULL},
+    [RSA2048] = {"RSA", 2048, NULL},        [RSA1024] = {"RSA", 1024, NULL},
+    [RSAPSS2048] = {"RSA-PSS", 2048, NULL}, [EC256] = {"EC", 0, "P-256"},
+    [EC384] = {"EC", 0, "P-384"},           [ED25519] = {"ED25519", 0, NULL},
 };
 
 static const struct {
@@ -101,8 +98,7 @@ static int write_key(BIO *out, EVP_PKEY *key, int format)
         return PEM_write_bio_PrivateKey_traditional(out, key, NULL, NULL, 0,
                                                     NULL, NULL);
     case PKCS8_ENCRYPTED:
-        return PEM_write_bio_PrivateKey(out, key, aes, pass, len, NULL,
-                                        NULL);
+        return PEM_write_bio_PrivateKey(out, key, aes, pass, len, NULL, NULL);
     case TRADITIONAL_ENCRYPTED:
         return PEM_write_bio_PrivateKey_traditional(out, key, aes, pass, len,
                                                     NULL, NULL);
@@ -143,9 +139,9 @@ static void keys_setup(void)
     for (i = 0; i < TABLE_SIZE(key_files); i++) {
         out = BIO_new_file(key_path(key_files[i].file), "w");
         ck_assert_ptr_nonnull(out);
-        ck_assert_msg(write_key(out, keys[key_files[i].key],
-                                key_files[i].format) == 1,
-                      "cannot write %s", key_files[i].file);
+        ck_assert_msg(
+            write_key(out, keys[key_files[i].key], key_files[i].format) == 1,
+            "cannot write %s", key_files[i].file);
         ck_assert_int_eq(BIO_free(out), 1);
     }
     write_text("garbage.pem", "-----BEGIN PRIVATE KEY-----\n"
@@ -191,9 +187,8 @@ static const struct {
 START_TEST(test_key_load_accepts_rsa_2048_and_ec_p256)
 {
     EVP_PKEY *key = NULL;
-    const char *err = oauth2_key_load_private(test_pool,
-                                              key_path(usable[_i].file),
-                                              &key);
+    const char *err =
+        oauth2_key_load_private(test_pool, key_path(usable[_i].file), &key);
 
     ck_assert_msg(err == NULL, "%s: %s", usable[_i].file, err);
     ck_assert_ptr_nonnull(key);
@@ -206,7 +201,7 @@ END_TEST
 
 static const struct {
     const char *file;
-    const char *message;   /* a part of the expected error */
+    const char *message; /* a part of the expected error */
 } unusable[] = {
     {"rsa1024.pem", "RSA key of 1024 bits is too short"},
     {"ec384.pem", "EC curve 'secp384r1' is not supported"},
@@ -333,9 +328,8 @@ Suite *oauth2_key_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_unchecked_fixture(tc, keys_setup, keys_teardown);
     tcase_add_checked_fixture(tc, test_pool_setup, test_pool_teardown);
-    tcase_add_loop_test(tc,
-                        test_key_load_accepts_rsa_2048_and_ec_p256,
-                        0, TABLE_SIZE(usable));
+    tcase_add_loop_test(tc, test_key_load_accepts_rsa_2048_and_ec_p256, 0,
+                        TABLE_SIZE(usable));
     tcase_add_loop_test(tc,
                         test_key_load_rejects_weak_unsupported_or_public_keys,
                         0, TABLE_SIZE(unusable));

@@ -44,7 +44,7 @@ static const struct {
     {"read\t", 0},
     {"read\n", 0},
     {"rea\x7f", 0},
-    {"r\xc3\xa9sum\xc3\xa9", 0},   /* UTF-8 is outside NQCHAR */
+    {"r\xc3\xa9sum\xc3\xa9", 0}, /* UTF-8 is outside NQCHAR */
 };
 
 START_TEST(test_scope_token_valid_checks_every_character)
@@ -64,9 +64,9 @@ static const struct {
     {"", "", 0},
     {"read", "read", 1},
     {"read write", "read|write", 2},
-    {"write read", "write|read", 2},            /* order kept */
+    {"write read", "write|read", 2}, /* order kept */
     {"openid profile email", "openid|profile|email", 3},
-    {"a b a", "a|b", 2},                        /* duplicates collapsed */
+    {"a b a", "a|b", 2}, /* duplicates collapsed */
     {"a a a", "a", 1},
     {"b a b c a", "b|a|c", 3},
     {"x:1 x:2", "x:1|x:2", 2},
@@ -75,8 +75,8 @@ static const struct {
 START_TEST(test_scope_parse_splits_on_spaces_in_order)
 {
     apr_array_header_t *scopes = NULL;
-    const char *err = oauth2_scope_parse(test_pool, good_scopes[_i].text,
-                                         &scopes);
+    const char *err =
+        oauth2_scope_parse(test_pool, good_scopes[_i].text, &scopes);
     const char *joined;
 
     ck_assert_msg(err == NULL, "'%s': %s", good_scopes[_i].text, err);
@@ -102,7 +102,7 @@ END_TEST
 
 static const struct {
     const char *text;
-    const char *message;   /* a part of the expected error */
+    const char *message; /* a part of the expected error */
 } bad_scopes[] = {
     {" ", SPACING},
     {"  ", SPACING},
@@ -121,8 +121,8 @@ static const struct {
 START_TEST(test_scope_parse_rejects_empty_tokens_and_bad_chars)
 {
     apr_array_header_t *scopes = NULL;
-    const char *err = oauth2_scope_parse(test_pool, bad_scopes[_i].text,
-                                         &scopes);
+    const char *err =
+        oauth2_scope_parse(test_pool, bad_scopes[_i].text, &scopes);
 
     ck_assert_msg(err != NULL, "accepted '%s'", bad_scopes[_i].text);
     ck_assert_msg(strstr(err, bad_scopes[_i].message) != NULL,
@@ -133,8 +133,8 @@ END_TEST
 
 START_TEST(test_scope_join_separates_tokens_with_single_spaces)
 {
-    apr_array_header_t *scopes = apr_array_make(test_pool, 1,
-                                                sizeof(const char *));
+    apr_array_header_t *scopes =
+        apr_array_make(test_pool, 1, sizeof(const char *));
 
     ck_assert_str_eq(oauth2_scope_join(test_pool, scopes), "");
     APR_ARRAY_PUSH(scopes, const char *) = "openid";
@@ -156,8 +156,8 @@ START_TEST(test_scope_join_of_parse_is_the_canonical_scope_string)
     while ((bar = strchr(canonical, '|')) != NULL) {
         *bar = ' ';
     }
-    ck_assert_ptr_null(oauth2_scope_parse(test_pool, good_scopes[_i].text,
-                                          &scopes));
+    ck_assert_ptr_null(
+        oauth2_scope_parse(test_pool, good_scopes[_i].text, &scopes));
     ck_assert_str_eq(oauth2_scope_join(test_pool, scopes), canonical);
 }
 END_TEST
@@ -176,7 +176,7 @@ static apr_array_header_t *scopes_of(const char *text)
 static const struct {
     const char *wanted;
     const char *allowed;
-    const char *missing;   /* NULL: wanted is a subset of allowed */
+    const char *missing; /* NULL: wanted is a subset of allowed */
 } subsets[] = {
     {"", "", NULL},
     {"", "read", NULL},
@@ -187,8 +187,8 @@ static const struct {
     {"admin read", "read", "admin"},
     {"a b c", "b", "a"},
     {"read", "", "read"},
-    {"Read", "read", "Read"},            /* case-sensitive */
-    {"read:all", "read", "read:all"},    /* no prefix matching */
+    {"Read", "read", "Read"},         /* case-sensitive */
+    {"read:all", "read", "read:all"}, /* no prefix matching */
     {"read", "read:all", "read"},
 };
 
@@ -218,7 +218,7 @@ static const struct {
     {"read", "", ""},
     {"", "read", ""},
     {"read write", "write read", "read write"},
-    {"a b c d", "d b x", "b d"},          /* in a's order */
+    {"a b c d", "d b x", "b d"}, /* in a's order */
     {"d b x", "a b c d", "d b"},
     {"read write", "admin", ""},
     {"Read", "read", ""},
@@ -254,12 +254,10 @@ Suite *oauth2_scope_suite(void)
 
     tc = tcase_create("string");
     tcase_add_checked_fixture(tc, test_pool_setup, test_pool_teardown);
-    tcase_add_loop_test(tc,
-                        test_scope_parse_splits_on_spaces_in_order,
-                        0, TABLE_SIZE(good_scopes));
+    tcase_add_loop_test(tc, test_scope_parse_splits_on_spaces_in_order, 0,
+                        TABLE_SIZE(good_scopes));
     tcase_add_test(tc, test_scope_parse_does_not_modify_its_input);
-    tcase_add_loop_test(tc,
-                        test_scope_parse_rejects_empty_tokens_and_bad_chars,
+    tcase_add_loop_test(tc, test_scope_parse_rejects_empty_tokens_and_bad_chars,
                         0, TABLE_SIZE(bad_scopes));
     tcase_add_test(tc, test_scope_join_separates_tokens_with_single_spaces);
     tcase_add_loop_test(tc,
@@ -270,8 +268,8 @@ Suite *oauth2_scope_suite(void)
     tc = tcase_create("algebra");
     tcase_add_checked_fixture(tc, test_pool_setup, test_pool_teardown);
     tcase_add_loop_test(tc,
-                        test_scope_missing_names_the_first_scope_not_allowed,
-                        0, TABLE_SIZE(subsets));
+                        test_scope_missing_names_the_first_scope_not_allowed, 0,
+                        TABLE_SIZE(subsets));
     tcase_add_loop_test(tc,
                         test_scope_intersect_keeps_common_scopes_in_first_order,
                         0, TABLE_SIZE(intersections));

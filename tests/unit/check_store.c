@@ -118,8 +118,7 @@ static apr_array_header_t *listed(const char *prefix)
     const char *error = NULL;
     int i;
 
-    ck_assert_msg(oauth2_store_client_list(store, &all, &error) ==
-                      APR_SUCCESS,
+    ck_assert_msg(oauth2_store_client_list(store, &all, &error) == APR_SUCCESS,
                   "list: %s", error);
     ck_assert_ptr_nonnull(all);
     mine = apr_array_make(pool, 4, sizeof(oauth2_client_t *));
@@ -141,7 +140,8 @@ START_TEST(test_store_open_reports_an_unreachable_server)
     const char *error = NULL;
 
     /* Port 1 on loopback: refused at once. */
-    ck_assert_int_ne(oauth2_store_open(pool, "host=127.0.0.1 port=1 "
+    ck_assert_int_ne(oauth2_store_open(pool,
+                                       "host=127.0.0.1 port=1 "
                                        "dbname=none connect_timeout=5",
                                        &s, &error),
                      APR_SUCCESS);
@@ -157,13 +157,13 @@ START_TEST(test_store_refuses_labels_it_does_not_know)
     const char *error = NULL;
     int rows = -1;
 
-    ck_assert_int_eq(oauth2_store_select(store, "oauth2_no_such", &res,
-                                         &error, 0, NULL),
-                     APR_EGENERAL);
+    ck_assert_int_eq(
+        oauth2_store_select(store, "oauth2_no_such", &res, &error, 0, NULL),
+        APR_EGENERAL);
     ck_assert_ptr_nonnull(strstr(error, "oauth2_no_such"));
     error = NULL;
-    ck_assert_int_eq(oauth2_store_exec(store, "oauth2_no_such_either",
-                                       &rows, &error, 0, NULL),
+    ck_assert_int_eq(oauth2_store_exec(store, "oauth2_no_such_either", &rows,
+                                       &error, 0, NULL),
                      APR_EGENERAL);
     ck_assert_ptr_nonnull(strstr(error, "oauth2_no_such_either"));
 }
@@ -193,12 +193,12 @@ static int check_statement(void *baton, const char *label, const char *sql)
     }
     apr_hash_set(check->labels, label, APR_HASH_KEY_STRING, sql);
     /* Prepared without a label: mod_dbd owns the named ones. */
-    rc = apr_dbd_prepare(store->driver, check->pool, store->handle, sql,
-                         NULL, &stmt);
+    rc = apr_dbd_prepare(store->driver, check->pool, store->handle, sql, NULL,
+                         &stmt);
     if (rc != 0) {
-        check->failure = apr_psprintf(check->pool, "%s: %s", label,
-                                      apr_dbd_error(store->driver,
-                                                    store->handle, rc));
+        check->failure =
+            apr_psprintf(check->pool, "%s: %s", label,
+                         apr_dbd_error(store->driver, store->handle, rc));
         return 1;
     }
     return 0;
@@ -329,7 +329,7 @@ START_TEST(test_client_with_empty_lists_reads_back_empty_strings)
 {
     oauth2_client_t *in = sample_client("empty"), *out;
 
-    in->redirect_uris = NULL;   /* NULL lists are stored as empty ones */
+    in->redirect_uris = NULL; /* NULL lists are stored as empty ones */
     in->scopes = "";
     in->grant_types = "client_credentials";
     insert(in);
@@ -392,9 +392,9 @@ START_TEST(test_client_update_replaces_only_the_fields_given)
 
     insert(in);
     changes.redirect_uris = "https://c.example/cb";
-    ck_assert_int_eq(oauth2_store_client_update(store, in->client_id,
-                                                &changes, -1, &error),
-                     APR_SUCCESS);
+    ck_assert_int_eq(
+        oauth2_store_client_update(store, in->client_id, &changes, -1, &error),
+        APR_SUCCESS);
     out = get(in->client_id);
     ck_assert_str_eq(out->redirect_uris, "https://c.example/cb");
     ck_assert_str_eq(out->grant_types, in->grant_types);
@@ -406,9 +406,9 @@ START_TEST(test_client_update_replaces_only_the_fields_given)
     changes.redirect_uris = NULL;
     changes.grant_types = "client_credentials";
     changes.scopes = "read write";
-    ck_assert_int_eq(oauth2_store_client_update(store, in->client_id,
-                                                &changes, -1, &error),
-                     APR_SUCCESS);
+    ck_assert_int_eq(
+        oauth2_store_client_update(store, in->client_id, &changes, -1, &error),
+        APR_SUCCESS);
     out = get(in->client_id);
     ck_assert_str_eq(out->redirect_uris, "https://c.example/cb");
     ck_assert_str_eq(out->grant_types, "client_credentials");
@@ -423,9 +423,9 @@ START_TEST(test_client_update_with_nothing_given_keeps_everything)
     const char *error = NULL;
 
     insert(in);
-    ck_assert_int_eq(oauth2_store_client_update(store, in->client_id,
-                                                &changes, -1, &error),
-                     APR_SUCCESS);
+    ck_assert_int_eq(
+        oauth2_store_client_update(store, in->client_id, &changes, -1, &error),
+        APR_SUCCESS);
     out = get(in->client_id);
     ck_assert_str_eq(out->redirect_uris, in->redirect_uris);
     ck_assert_str_eq(out->grant_types, in->grant_types);
@@ -442,9 +442,9 @@ START_TEST(test_client_update_with_an_empty_list_clears_it)
 
     insert(in);
     changes.scopes = "";
-    ck_assert_int_eq(oauth2_store_client_update(store, in->client_id,
-                                                &changes, -1, &error),
-                     APR_SUCCESS);
+    ck_assert_int_eq(
+        oauth2_store_client_update(store, in->client_id, &changes, -1, &error),
+        APR_SUCCESS);
     ck_assert_str_eq(get(in->client_id)->scopes, "");
     ck_assert_str_eq(get(in->client_id)->redirect_uris, in->redirect_uris);
 }
@@ -453,7 +453,7 @@ END_TEST
 START_TEST(test_client_update_disables_and_enables)
 {
     static const struct {
-        int disabled;   /* argument: 1, 0 or -1 (keep) */
+        int disabled; /* argument: 1, 0 or -1 (keep) */
         int expected;
     } steps[] = {{1, 1}, {-1, 1}, {1, 1}, {0, 0}, {-1, 0}, {0, 0}, {1, 1}};
     oauth2_client_t *in = sample_client("toggle");
@@ -464,8 +464,7 @@ START_TEST(test_client_update_disables_and_enables)
     insert(in);
     for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
         ck_assert_int_eq(oauth2_store_client_update(store, in->client_id,
-                                                    &changes,
-                                                    steps[i].disabled,
+                                                    &changes, steps[i].disabled,
                                                     &error),
                          APR_SUCCESS);
         ck_assert_msg(get(in->client_id)->disabled == steps[i].expected,
@@ -483,14 +482,14 @@ START_TEST(test_client_set_secret_replaces_the_hash_or_clears_it)
     const char *error = NULL;
 
     insert(in);
-    ck_assert_int_eq(oauth2_store_client_set_secret(store, in->client_id,
-                                                    fresh, &error),
-                     APR_SUCCESS);
+    ck_assert_int_eq(
+        oauth2_store_client_set_secret(store, in->client_id, fresh, &error),
+        APR_SUCCESS);
     ck_assert_str_eq(get(in->client_id)->secret_hash, fresh);
     ck_assert_str_eq(get(in->client_id)->scopes, in->scopes);
-    ck_assert_int_eq(oauth2_store_client_set_secret(store, in->client_id,
-                                                    NULL, &error),
-                     APR_SUCCESS);
+    ck_assert_int_eq(
+        oauth2_store_client_set_secret(store, in->client_id, NULL, &error),
+        APR_SUCCESS);
     ck_assert_ptr_null(get(in->client_id)->secret_hash);
 }
 END_TEST
@@ -501,13 +500,12 @@ START_TEST(test_client_changes_to_an_unknown_id_are_notfound)
     oauth2_client_t changes = {0};
     const char *error = NULL;
 
-    ck_assert_int_eq(oauth2_store_client_update(store, ghost, &changes, 1,
-                                                &error),
-                     APR_NOTFOUND);
+    ck_assert_int_eq(
+        oauth2_store_client_update(store, ghost, &changes, 1, &error),
+        APR_NOTFOUND);
     ck_assert_ptr_nonnull(error);
     error = NULL;
-    ck_assert_int_eq(oauth2_store_client_set_secret(store, ghost, "00",
-                                                    &error),
+    ck_assert_int_eq(oauth2_store_client_set_secret(store, ghost, "00", &error),
                      APR_NOTFOUND);
     ck_assert_ptr_nonnull(error);
     error = NULL;
@@ -527,12 +525,10 @@ START_TEST(test_client_delete_removes_the_client_once)
 
     insert(in);
     insert(other);
-    ck_assert_int_eq(oauth2_store_client_delete(store, in->client_id,
-                                                &error),
+    ck_assert_int_eq(oauth2_store_client_delete(store, in->client_id, &error),
                      APR_SUCCESS);
     assert_absent(in->client_id);
-    ck_assert_int_eq(oauth2_store_client_delete(store, in->client_id,
-                                                &error),
+    ck_assert_int_eq(oauth2_store_client_delete(store, in->client_id, &error),
                      APR_NOTFOUND);
     ck_assert_str_eq(get(other->client_id)->name, other->name);
 }
@@ -593,8 +589,7 @@ START_TEST(test_purges_succeed_with_non_negative_counts)
     const char *error = NULL;
     int codes = -1, tokens = -1;
 
-    ck_assert_msg(oauth2_store_code_purge(store, &codes, &error) ==
-                      APR_SUCCESS,
+    ck_assert_msg(oauth2_store_code_purge(store, &codes, &error) == APR_SUCCESS,
                   "code purge: %s", error);
     ck_assert_int_ge(codes, 0);
     ck_assert_msg(oauth2_store_token_purge(store, &tokens, &error) ==
@@ -642,8 +637,7 @@ static const char *insert_code(const char *client_id, int lifetime)
     code.redirect_uri = "https://a.example/cb";
     code.scope = "openid";
     code.lifetime = lifetime;
-    ck_assert_msg(oauth2_store_code_insert(store, &code, &error) ==
-                      APR_SUCCESS,
+    ck_assert_msg(oauth2_store_code_insert(store, &code, &error) == APR_SUCCESS,
                   "code insert: %s", error);
     return code.code_hash;
 }
@@ -663,8 +657,7 @@ static void issue_tokens(const char *client_id, int access_lifetime,
     issue.grant_type = "authorization_code";
     issue.access_hash = *access_hash = fresh_hash();
     issue.access_lifetime = access_lifetime;
-    issue.refresh_hash = *refresh_hash =
-        refresh_lifetime ? fresh_hash() : NULL;
+    issue.refresh_hash = *refresh_hash = refresh_lifetime ? fresh_hash() : NULL;
     issue.refresh_lifetime = refresh_lifetime;
     ck_assert_msg(oauth2_store_token_issue(store, &issue, &error) ==
                       APR_SUCCESS,
@@ -754,9 +747,9 @@ START_TEST(test_client_delete_cascades_to_its_codes_and_tokens)
     issue_tokens(client->client_id, 600, 600, &access, &refresh);
     other_code = insert_code(other->client_id, 600);
 
-    ck_assert_int_eq(oauth2_store_client_delete(store, client->client_id,
-                                                &error),
-                     APR_SUCCESS);
+    ck_assert_int_eq(
+        oauth2_store_client_delete(store, client->client_id, &error),
+        APR_SUCCESS);
     ck_assert_int_eq(code_state(code, &c), APR_NOTFOUND);
     ck_assert_int_eq(token_state(access, &t), APR_NOTFOUND);
     ck_assert_int_eq(token_state(refresh, &t), APR_NOTFOUND);
@@ -867,7 +860,8 @@ int main(int argc, char **argv)
 
     conninfo = getenv("OAUTH2_TEST_DB");
     if (!conninfo || !*conninfo) {
-        fprintf(stderr, "%s: OAUTH2_TEST_DB is not set: it must hold the "
+        fprintf(stderr,
+                "%s: OAUTH2_TEST_DB is not set: it must hold the "
                 "libpq conninfo of a PostgreSQL database to test against, "
                 "e.g. \"host=127.0.0.1 port=5432 dbname=test user=test\"\n",
                 argv[0]);

@@ -14,7 +14,7 @@ static const struct {
     {"LOCALHOST", 1},
     {"LocalHost", 1},
     {"127.0.0.1", 1},
-    {"::1", 1},              /* as apr_uri_parse gives "[::1]" */
+    {"::1", 1}, /* as apr_uri_parse gives "[::1]" */
     {NULL, 0},
     {"", 0},
     {"localhost.example.org", 0},
@@ -28,8 +28,7 @@ static const struct {
 
 START_TEST(test_host_is_loopback_only_for_loopback_names)
 {
-    ck_assert_msg(oauth2_host_is_loopback(hosts[_i].host) ==
-                      hosts[_i].loopback,
+    ck_assert_msg(oauth2_host_is_loopback(hosts[_i].host) == hosts[_i].loopback,
                   "'%s'", hosts[_i].host ? hosts[_i].host : "(null)");
 }
 END_TEST
@@ -69,7 +68,7 @@ END_TEST
 
 static const struct {
     const char *url;
-    const char *message;   /* a part of the expected error */
+    const char *message; /* a part of the expected error */
 } bad_issuers[] = {
     /* http only for loopback hosts */
     {"http://auth.example.org", NEEDS_HTTPS},
@@ -138,19 +137,18 @@ END_TEST
 
 static const char *const good_redirects[] = {
     "https://client.example.org/cb",
-    "https://client.example.org/cb?state=fixed&x=1",   /* query allowed */
+    "https://client.example.org/cb?state=fixed&x=1", /* query allowed */
     "https://client.example.org:8443/a/b/c",
     "http://localhost:8080/cb",
-    "http://127.0.0.1:53412/callback",                 /* RFC 8252 §7.3 */
+    "http://127.0.0.1:53412/callback", /* RFC 8252 §7.3 */
     "http://[::1]:53412/callback",
-    "com.example.app:/oauth2redirect",                 /* RFC 8252 §7.1 */
+    "com.example.app:/oauth2redirect", /* RFC 8252 §7.1 */
     "com.example.app:/",
 };
 
 START_TEST(test_redirect_uri_accepts_absolute_uris)
 {
-    const char *err = oauth2_redirect_uri_check(test_pool,
-                                                good_redirects[_i]);
+    const char *err = oauth2_redirect_uri_check(test_pool, good_redirects[_i]);
 
     ck_assert_msg(err == NULL, "'%s': %s", good_redirects[_i], err);
 }
@@ -182,8 +180,8 @@ static const struct {
 
 START_TEST(test_redirect_uri_rejects_relative_fragment_and_space)
 {
-    const char *err = oauth2_redirect_uri_check(test_pool,
-                                                bad_redirects[_i].uri);
+    const char *err =
+        oauth2_redirect_uri_check(test_pool, bad_redirects[_i].uri);
 
     ck_assert_msg(err != NULL, "accepted '%s'", bad_redirects[_i].uri);
     ck_assert_msg(strstr(err, bad_redirects[_i].message) != NULL,
@@ -192,14 +190,62 @@ START_TEST(test_redirect_uri_rejects_relative_fragment_and_space)
 }
 END_TEST
 
+static const char *const good_endpoints[] = {
+    "https://auth.example.org/token",
+    "https://auth.example.org/token?tenant=a", /* a query is allowed */
+    "https://auth.example.org:8443/oauth2/introspect",
+    "HTTPS://Auth.Example.Org/token",
+    "http://localhost:8080/token",
+    "http://127.0.0.1/token",
+    "http://[::1]:8443/token",
+};
+
+START_TEST(test_endpoint_url_accepts_https_and_loopback_http)
+{
+    const char *err = oauth2_endpoint_url_check(test_pool, good_endpoints[_i]);
+
+    ck_assert_msg(err == NULL, "'%s': %s", good_endpoints[_i], err);
+}
+END_TEST
+
+static const struct {
+    const char *url;
+    const char *message;
+} bad_endpoints[] = {
+    {"http://auth.example.org/token", "must use https"},
+    {"http://localhost.example.org/token", "must use https"},
+    {"ftp://auth.example.org/token", "must use https"},
+    {"https://auth.example.org/token#top", "must not have a fragment"},
+    {"https://auth.example.org/token#", "must not have a fragment"},
+    {"https://auth.example.org:99999/token", BAD_PORT},
+    {"https://auth.example.org:/token", BAD_PORT},
+    {"", "must be an absolute URL"},
+    {"/token", "must be an absolute URL"},
+    {"//auth.example.org/token", "must be an absolute URL"},
+    {"https:///token", "must be an absolute URL"},
+    {"https://auth.example.org/ token", "must be an absolute URL"},
+    {"https://auth.example.org/token\r\n", "must be an absolute URL"},
+};
+
+START_TEST(test_endpoint_url_rejects_http_fragments_and_relative)
+{
+    const char *err =
+        oauth2_endpoint_url_check(test_pool, bad_endpoints[_i].url);
+
+    ck_assert_msg(err != NULL, "accepted '%s'", bad_endpoints[_i].url);
+    ck_assert_msg(strstr(err, bad_endpoints[_i].message) != NULL,
+                  "'%s': error '%s' lacks '%s'", bad_endpoints[_i].url, err,
+                  bad_endpoints[_i].message);
+}
+END_TEST
+
 Suite *oauth2_uri_suite(void)
 {
     Suite *s = suite_create("uri");
     TCase *tc = tcase_create("loopback");
 
-    tcase_add_loop_test(tc,
-                        test_host_is_loopback_only_for_loopback_names,
-                        0, TABLE_SIZE(hosts));
+    tcase_add_loop_test(tc, test_host_is_loopback_only_for_loopback_names, 0,
+                        TABLE_SIZE(hosts));
     suite_add_tcase(s, tc);
 
     tc = tcase_create("issuer");
@@ -213,12 +259,20 @@ Suite *oauth2_uri_suite(void)
 
     tc = tcase_create("redirect_uri");
     tcase_add_checked_fixture(tc, test_pool_setup, test_pool_teardown);
-    tcase_add_loop_test(tc,
-                        test_redirect_uri_accepts_absolute_uris,
-                        0, TABLE_SIZE(good_redirects));
+    tcase_add_loop_test(tc, test_redirect_uri_accepts_absolute_uris, 0,
+                        TABLE_SIZE(good_redirects));
     tcase_add_loop_test(tc,
                         test_redirect_uri_rejects_relative_fragment_and_space,
                         0, TABLE_SIZE(bad_redirects));
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("endpoint_url");
+    tcase_add_checked_fixture(tc, test_pool_setup, test_pool_teardown);
+    tcase_add_loop_test(tc, test_endpoint_url_accepts_https_and_loopback_http,
+                        0, TABLE_SIZE(good_endpoints));
+    tcase_add_loop_test(tc,
+                        test_endpoint_url_rejects_http_fragments_and_relative,
+                        0, TABLE_SIZE(bad_endpoints));
     suite_add_tcase(s, tc);
     return s;
 }

@@ -24,6 +24,20 @@ Suite *oauth2_uri_suite(void);
 /* check_key.c */
 Suite *oauth2_key_suite(void);
 
+/* check_pkce.c */
+Suite *oauth2_pkce_suite(void);
+
+/* check_form.c */
+Suite *oauth2_form_suite(void);
+Suite *oauth2_basic_auth_suite(void);
+
+/* check_csrf.c */
+Suite *oauth2_csrf_suite(void);
+
+/* check_redirect.c */
+Suite *oauth2_redirect_suite(void);
+Suite *oauth2_template_suite(void);
+
 /* A fresh pool for each test (a checked fixture: it runs in the test's
  * own process), defined in check_core.c. */
 extern apr_pool_t *test_pool;
