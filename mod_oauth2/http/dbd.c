@@ -100,5 +100,6 @@ oauth2_store_t *oauth2_dbd_store(request_rec *r)
     store->driver = dbd->driver;
     store->handle = dbd->handle;
     store->prepared = dbd->prepared;
+    store->conn_pool = dbd->pool;
     return store;
 }

@@ -85,8 +85,15 @@ static apr_status_t db_error(oauth2_store_t *store, int rc, const char *what,
 {
     const char *msg = apr_dbd_error(store->driver, store->handle, rc);
 
-    *error = apr_psprintf(store->pool, "%s: %s", what,
-                          msg && *msg ? msg : "database error");
+    char *text = apr_psprintf(store->pool, "%s: %s", what,
+                              msg && *msg ? msg : "database error");
+    apr_size_t n = strlen(text);
+
+    /* libpq ends its messages with a newline. */
+    while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == ' ')) {
+        text[--n] = '\0';
+    }
+    *error = text;
     return APR_EGENERAL;
 }
 
@@ -120,6 +127,30 @@ static apr_status_t statement(oauth2_store_t *store, const char *label,
     return APR_SUCCESS;
 }
 
+/* When PostgreSQL restarts, mod_dbd's check of a pooled connection
+ * reconnects it (PQreset) into a session without the statements mod_dbd
+ * prepared. After a failed statement, prepare its label again on this very
+ * session: that succeeds only if the session lacked it, i.e. the statement
+ * cannot have run, so running it again is safe. Otherwise (the failure was
+ * something else) the prepare is refused and nothing is retried. */
+static int prepare_again(oauth2_store_t *store, const char *label,
+                         apr_dbd_prepared_t **stmt)
+{
+    const char *wanted[2] = {label, NULL};
+
+    if (store->standalone || !store->conn_pool) {
+        return 0;
+    }
+    oauth2_store_each_statement(find_sql, wanted);
+    if (!wanted[1] || apr_dbd_prepare(store->driver, store->conn_pool,
+                                      store->handle, wanted[1], label,
+                                      stmt) != 0) {
+        return 0;
+    }
+    apr_hash_set(store->prepared, label, APR_HASH_KEY_STRING, *stmt);
+    return 1;
+}
+
 apr_status_t oauth2_store_select(oauth2_store_t *store, const char *label,
                                  apr_dbd_results_t **res, const char **error,
                                  int nargs, const char **args)
@@ -134,7 +165,15 @@ apr_status_t oauth2_store_select(oauth2_store_t *store, const char *label,
     *res = NULL;
     rc = apr_dbd_pselect(store->driver, store->pool, store->handle, res, stmt,
                          1, nargs, args);
-    return rc ? db_error(store, rc, label, error) : APR_SUCCESS;
+    if (rc) {
+        rv = db_error(store, rc, label, error);
+        if (!prepare_again(store, label, &stmt) ||
+            (rc = apr_dbd_pselect(store->driver, store->pool, store->handle,
+                                  res, stmt, 1, nargs, args))) {
+            return rv;
+        }
+    }
+    return APR_SUCCESS;
 }
 
 apr_status_t oauth2_store_exec(oauth2_store_t *store, const char *label,
@@ -150,10 +189,18 @@ apr_status_t oauth2_store_exec(oauth2_store_t *store, const char *label,
     }
     rc = apr_dbd_pquery(store->driver, store->pool, store->handle, &n, stmt,
                         nargs, args);
+    if (rc) {
+        rv = db_error(store, rc, label, error);
+        if (!prepare_again(store, label, &stmt) ||
+            (rc = apr_dbd_pquery(store->driver, store->pool, store->handle,
+                                 &n, stmt, nargs, args))) {
+            return rv;
+        }
+    }
     if (rows) {
         *rows = n;
     }
-    return rc ? db_error(store, rc, label, error) : APR_SUCCESS;
+    return APR_SUCCESS;
 }
 
 /* apr_dbd_get_row() steps on from the row it is given and starts again at

@@ -17,6 +17,7 @@ typedef struct {
     apr_dbd_t *handle;
     apr_hash_t *prepared;          /* label -> apr_dbd_prepared_t * */
     int standalone;                /* prepare missing labels on demand */
+    apr_pool_t *conn_pool;         /* mod_dbd: the pooled connection's */
 } oauth2_store_t;
 
 /* One statement: a label for mod_dbd (always "oauth2_…") and its SQL in
