@@ -41,23 +41,17 @@ def session():
         s = harness.Session()
     except harness.HarnessError as e:
         pytest.exit(str(e), returncode=2)
-    keep = bool(os.environ.get("OAUTH2_KEEP_TMP"))
-    failed = False
     try:
         yield s
     finally:
+        harness._stop_everything()
         try:
-            s.close(keep=True)
             harness.check_all_logs()
-        except harness.HarnessError:
-            failed = True
-            raise
         finally:
-            if keep or failed:
+            if s.keep or harness._log_check_failed:
                 sys.stderr.write("\nintegration test files kept in %s\n"
                                  % s.dir)
-            else:
-                s.close(keep=False)
+            s.close()
 
 
 @pytest.fixture(scope="session")

@@ -145,6 +145,7 @@ def write_file(path, text, mode=0o644):
 _secrets = set()
 _watched_logs = []  # (path, check_crashes)
 _running = []       # objects with .stop(), stopped at exit if still up
+_log_check_failed = False  # then the session's files are kept
 
 CRASH_PATTERNS = [
     re.compile(p) for p in (
@@ -217,6 +218,8 @@ def check_logs(paths_and_flags):
     for path, crashes in paths_and_flags:
         problems.extend(log_problems(path, crashes))
     if problems:
+        global _log_check_failed
+        _log_check_failed = True
         raise HarnessError("log check failed:\n  " + "\n  ".join(problems))
 
 
@@ -661,6 +664,9 @@ class Session:
         self.env = env or Env()
         self.dir = tempfile.mkdtemp(prefix="oauth2-it-")
         os.chmod(self.dir, 0o755)
+        # Kept for a look after a failure, or when asked to.
+        self.keep = bool(os.environ.get("OAUTH2_KEEP_TMP"))
+        atexit.register(self.close)
         self.pg = None
         self.site = None
         self._count = 0
@@ -682,7 +688,8 @@ class Session:
                      os.path.join(self.dir, "%s-%d" % (name, self._count)),
                      extra_conf=extra_conf, examples=examples)
 
-    def close(self, keep=False):
+    def close(self):
+        """Stops everything; removes the files unless self.keep."""
         _stop_everything()
-        if not keep:
+        if not (self.keep or _log_check_failed):
             shutil.rmtree(self.dir, ignore_errors=True)

@@ -27,7 +27,9 @@ def add_client(admin, name, *args):
 
 
 def show(admin, client_id):
-    return json.loads(admin("client", "show", client_id, "--json").stdout)
+    # "--": a generated client_id may begin with "-" (base64url).
+    return json.loads(admin("client", "show", "--json", "--",
+                            client_id).stdout)
 
 
 def assert_fails_with_one_line(result):
@@ -213,7 +215,8 @@ def test_rotate_secret_gives_a_new_secret_and_forgets_the_old(admin, pg):
 
 def test_rotating_the_secret_of_a_public_client_fails(admin):
     cid = add_client(admin, "Public rot", "--public")["client_id"]
-    res = admin("client", "rotate-secret", cid, "--json", check=False)
+    res = admin("client", "rotate-secret", "--json", "--", cid,
+                check=False)
     assert_fails_with_one_line(res)
     assert show(admin, cid)["public"] is True
 
