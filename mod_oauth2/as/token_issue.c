@@ -189,10 +189,15 @@ apr_status_t oauth2_token_mint(oauth2_token_request_t *tr,
                   "issuing %s token %.8s... to client '%s' (grant %s)",
                   out->refresh ? "access+refresh" : "access",
                   row.access_hash, tr->client->client_id, tr->grant_type);
-    return g->rotate_from ? oauth2_store_token_rotate(tr->store,
-                                                      g->rotate_from, &row,
-                                                      err)
-                          : oauth2_store_token_issue(tr->store, &row, err);
+    if (g->rotate_from) {
+        return oauth2_store_token_rotate(tr->store, g->rotate_from, &row,
+                                         err);
+    }
+    if (g->code_hash) {
+        return oauth2_store_token_redeem_code(tr->store, g->code_hash, &row,
+                                              err);
+    }
+    return oauth2_store_token_issue(tr->store, &row, err);
 }
 
 int oauth2_token_issue(oauth2_token_request_t *tr,
@@ -204,9 +209,12 @@ int oauth2_token_issue(oauth2_token_request_t *tr,
     apr_status_t rv = oauth2_token_mint(tr, g, &minted, &err);
 
     if (rv == APR_NOTFOUND) {
-        /* Another request rotated this refresh token first. */
+        /* Another request consumed the refresh token or code first. */
         return oauth2_token_refuse_family(tr, g->family,
-                                          "refresh token used twice");
+                                          g->code_hash
+                                              ? "authorization code used "
+                                                "twice"
+                                              : "refresh token used twice");
     }
     if (rv != APR_SUCCESS) {
         return oauth2_token_unavailable(tr, "storing the token", err);

@@ -24,6 +24,7 @@ typedef struct {
     const char *scope;       /* granted, space-separated */
     const char *family;      /* NULL: a new family */
     const char *rotate_from; /* refresh token hash consumed by issuing */
+    const char *code_hash;   /* authorization code consumed by issuing */
     int refresh;             /* issue a refresh token if allowed */
 } oauth2_grant_result_t;
 
@@ -67,7 +68,8 @@ typedef struct {
 } oauth2_minted_t;
 
 /* Creates and stores the tokens of a grant. APR_NOTFOUND when the refresh
- * token to rotate was consumed by another request first. */
+ * token to rotate or the code to redeem was consumed by another request
+ * first. */
 apr_status_t oauth2_token_mint(oauth2_token_request_t *tr,
                                const oauth2_grant_result_t *grant,
                                oauth2_minted_t *minted, const char **error);

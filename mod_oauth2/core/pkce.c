@@ -43,7 +43,7 @@ int oauth2_pkce_verify(apr_pool_t *pool, const char *verifier,
 {
     unsigned char md[OAUTH2_SHA256_LEN];
 
-    if (!oauth2_pkce_verifier_valid(verifier)) {
+    if (!method || !oauth2_pkce_verifier_valid(verifier)) {
         return 0;
     }
     if (!strcmp(method, "plain")) {

@@ -48,6 +48,9 @@ int oauth2_redirect_registered(const char *registered, const char *uri)
     apr_size_t n = strlen(uri);
     const char *p = registered;
 
+    if (n == 0) {
+        return 0;
+    }
     while (p && *p) {
         const char *end = strchr(p, ' ');
         apr_size_t len = end ? (apr_size_t)(end - p) : strlen(p);

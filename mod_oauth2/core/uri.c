@@ -73,6 +73,19 @@ const char *oauth2_redirect_uri_check(apr_pool_t *pool, const char *uri)
     if (parsed.fragment || strchr(uri, '#')) {
         return "must not include a fragment (RFC 6749 §3.1.2)";
     }
+    /* Schemes that run or embed content in the browser are never a place
+     * to send a code (RFC 9700 §4.1). */
+    if (!strcasecmp(parsed.scheme, "javascript") ||
+        !strcasecmp(parsed.scheme, "data") ||
+        !strcasecmp(parsed.scheme, "vbscript") ||
+        !strcasecmp(parsed.scheme, "file")) {
+        return "must not use a javascript, data, vbscript or file scheme";
+    }
+    if ((!strcasecmp(parsed.scheme, "http") ||
+         !strcasecmp(parsed.scheme, "https")) &&
+        (!parsed.hostname || !*parsed.hostname)) {
+        return "must name a host";
+    }
     return NULL;
 }
 

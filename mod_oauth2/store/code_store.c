@@ -15,14 +15,9 @@ const oauth2_store_statement_t oauth2_code_statements[] = {
      " scope, code_challenge, code_challenge_method, expires_at)"
      " VALUES (%s, %s, %s, %s, %s, %s, %s,"
      " now() + make_interval(secs => %s::integer))"},
-    /* used_at is set by this very statement, so RETURNING reports the
-     * code as it was: unused. */
-    {"oauth2_code_consume",
+    {"oauth2_code_burn",
      "UPDATE oauth2_code SET used_at = now()"
-     " WHERE code_hash = %s AND client_id = %s AND used_at IS NULL"
-     " RETURNING code_hash, client_id, user_id, redirect_uri, scope,"
-     " code_challenge, code_challenge_method, family_id,"
-     " expires_at <= now(), false"},
+     " WHERE code_hash = %s AND used_at IS NULL"},
     {"oauth2_code_get",
      "SELECT " CODE_COLUMNS " FROM oauth2_code WHERE code_hash = %s"},
     {"oauth2_code_purge", "DELETE FROM oauth2_code WHERE expires_at < now()"},
@@ -78,22 +73,19 @@ static apr_status_t select_code(oauth2_store_t *store, const char *label,
     return APR_SUCCESS;
 }
 
-apr_status_t oauth2_store_code_consume(oauth2_store_t *store,
-                                       const char *code_hash,
-                                       const char *client_id,
-                                       oauth2_code_t **code,
-                                       const char **error)
-{
-    const char *args[] = {code_hash, client_id};
-
-    return select_code(store, "oauth2_code_consume", 2, args, code, error);
-}
-
 apr_status_t oauth2_store_code_get(oauth2_store_t *store,
                                    const char *code_hash,
                                    oauth2_code_t **code, const char **error)
 {
     return select_code(store, "oauth2_code_get", 1, &code_hash, code, error);
+}
+
+apr_status_t oauth2_store_code_burn(oauth2_store_t *store,
+                                    const char *code_hash,
+                                    const char **error)
+{
+    return oauth2_store_exec(store, "oauth2_code_burn", NULL, error, 1,
+                             &code_hash);
 }
 
 apr_status_t oauth2_store_code_purge(oauth2_store_t *store, int *count,

@@ -22,19 +22,17 @@ apr_status_t oauth2_store_code_insert(oauth2_store_t *store,
                                       const oauth2_code_t *code,
                                       const char **error);
 
-/* Marks the unused code of client_id used and returns it, in one UPDATE
- * so that of parallel redemptions exactly one wins (the caller still
- * checks code->expired). APR_NOTFOUND when nothing was consumed. */
-apr_status_t oauth2_store_code_consume(oauth2_store_t *store,
-                                       const char *code_hash,
-                                       const char *client_id,
-                                       oauth2_code_t **code,
-                                       const char **error);
-
-/* Reads a code whatever its state (to recognise a replay).
+/* Reads a code whatever its state. It is consumed by
+ * oauth2_store_token_redeem_code, with the tokens issued from it.
  * APR_NOTFOUND when there is no such code. */
 apr_status_t oauth2_store_code_get(oauth2_store_t *store,
                                    const char *code_hash,
                                    oauth2_code_t **code, const char **error);
+
+/* Marks a code used without issuing anything: a failed redemption by its
+ * own client counts as its one use. */
+apr_status_t oauth2_store_code_burn(oauth2_store_t *store,
+                                    const char *code_hash,
+                                    const char **error);
 
 #endif

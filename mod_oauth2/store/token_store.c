@@ -23,10 +23,24 @@ const oauth2_store_statement_t oauth2_token_statements[] = {
      "WITH old AS (UPDATE oauth2_token SET used_at = now()"
      " WHERE token_hash = %s AND kind = 'refresh' AND client_id = %s"
      " AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()"
-     " RETURNING token_hash, client_id, user_id, family_id) "
-     TOKEN_INSERT "SELECT t.hash, t.kind, old.client_id, old.user_id, %s,"
+     " RETURNING token_hash, client_id, user_id, family_id, scope) "
+     /* RFC 6749 §6: the new refresh token keeps the old one's scope; only
+      * the access token is narrowed. */
+     TOKEN_INSERT "SELECT t.hash, t.kind, old.client_id, old.user_id,"
+     " CASE t.kind WHEN 'refresh' THEN old.scope ELSE %s END,"
      " 'refresh_token', old.family_id, old.token_hash, " TOKEN_EXPIRY
      " FROM old, " TOKEN_ROWS " WHERE t.hash IS NOT NULL"},
+    /* The code is consumed by the statement that stores its tokens, so a
+     * replay racing the first redemption either loses here or finds the
+     * tokens already stored and revokes them (RFC 6749 §4.1.2). */
+    {"oauth2_token_redeem_code",
+     "WITH c AS (UPDATE oauth2_code SET used_at = now()"
+     " WHERE code_hash = %s AND client_id = %s AND used_at IS NULL"
+     " AND expires_at > now()"
+     " RETURNING client_id, user_id, scope, family_id) "
+     TOKEN_INSERT "SELECT t.hash, t.kind, c.client_id, c.user_id, c.scope,"
+     " 'authorization_code', c.family_id, NULL, " TOKEN_EXPIRY
+     " FROM c, " TOKEN_ROWS " WHERE t.hash IS NOT NULL"},
     {"oauth2_token_get",
      "SELECT kind, client_id, user_id, scope, family_id,"
      " extract(epoch FROM expires_at)::bigint, expires_at <= now(),"
@@ -75,6 +89,26 @@ apr_status_t oauth2_store_token_rotate(oauth2_store_t *store,
 
     if (rv == APR_SUCCESS && rows == 0) {
         *error = "refresh token not live";
+        return APR_NOTFOUND;
+    }
+    return rv;
+}
+
+apr_status_t oauth2_store_token_redeem_code(oauth2_store_t *store,
+                                            const char *code_hash,
+                                            const oauth2_token_issue_t *t,
+                                            const char **error)
+{
+    const char *args[] = {
+        code_hash, t->client_id, t->access_hash,
+        apr_itoa(store->pool, t->access_lifetime), t->refresh_hash,
+        apr_itoa(store->pool, t->refresh_lifetime)};
+    int rows = 0;
+    apr_status_t rv = oauth2_store_exec(store, "oauth2_token_redeem_code",
+                                        &rows, error, 6, args);
+
+    if (rv == APR_SUCCESS && rows == 0) {
+        *error = "authorization code not live";
         return APR_NOTFOUND;
     }
     return rv;

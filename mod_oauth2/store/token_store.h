@@ -39,13 +39,22 @@ apr_status_t oauth2_store_token_issue(oauth2_store_t *store,
                                       const char **error);
 
 /* Consumes the live refresh token old_hash of client_id and issues the
- * tokens of issue (family and user taken from the old token) in one
+ * tokens of issue (family and user taken from the old token, and the
+ * refresh token keeping the old one's scope) in one
  * statement, so that of two parallel rotations only one wins.
  * APR_NOTFOUND when nothing was consumed. */
 apr_status_t oauth2_store_token_rotate(oauth2_store_t *store,
                                        const char *old_hash,
                                        const oauth2_token_issue_t *issue,
                                        const char **error);
+
+/* Consumes the live authorization code code_hash of client_id and stores
+ * the tokens of issue (user, scope and family taken from the code) in one
+ * statement. APR_NOTFOUND when the code was not live any more. */
+apr_status_t oauth2_store_token_redeem_code(oauth2_store_t *store,
+                                            const char *code_hash,
+                                            const oauth2_token_issue_t *issue,
+                                            const char **error);
 
 /* APR_NOTFOUND when there is no such token. */
 apr_status_t oauth2_store_token_get(oauth2_store_t *store, const char *hash,

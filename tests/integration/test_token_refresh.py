@@ -105,6 +105,19 @@ def test_a_refresh_may_narrow_the_scope(httpd, pg, client, requested,
     assert token_row(pg, body["access_token"])["scope"] == granted
 
 
+def test_a_narrowed_refresh_keeps_the_refresh_tokens_original_scope(
+        httpd, pg, client):
+    # RFC 6749 §6: the new refresh token has the scope of the old one, so
+    # a later refresh may ask for the wider scope again.
+    first = first_tokens(httpd, client)
+    narrowed = assert_tokens(refresh(httpd, client, first["refresh_token"],
+                                     "read"), "read", refresh=True)
+    assert token_row(pg, narrowed["refresh_token"])["scope"] == "read write"
+    wide = assert_tokens(refresh(httpd, client, narrowed["refresh_token"],
+                                 "read write"), "read write", refresh=True)
+    assert token_row(pg, wide["access_token"])["scope"] == "read write"
+
+
 @pytest.mark.parametrize("start,requested", [
     ("read", "read write"),
     ("read", "write"),
