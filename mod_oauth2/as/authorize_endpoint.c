@@ -28,12 +28,12 @@ static int read_params(oauth2_authz_t *az)
     int status;
 
     if (r->method_number == M_POST) {
-        status = oauth2_form_body_read(r, &az->tr.params, &az->duplicate,
+        status = oauth2_form_body_read(r, &az->tr.params, &az->duplicates,
                                        &err);
     }
     else {
         err = oauth2_form_parse(r->pool, args, strlen(args), &az->tr.params,
-                                &az->duplicate);
+                                &az->duplicates);
         status = err ? HTTP_BAD_REQUEST : OK;
     }
     if (status != OK) {
@@ -59,11 +59,10 @@ static int verify_client(oauth2_authz_t *az)
     apr_status_t rv;
 
     az->redirect_sent = oauth2_form_get(az->tr.params, "redirect_uri");
-    if (az->duplicate && (!strcmp(az->duplicate, "client_id") ||
-                          !strcmp(az->duplicate, "redirect_uri"))) {
-        return bad_client(az, apr_pstrcat(az->tr.r->pool, az->duplicate,
-                                          " is included more than once",
-                                          NULL));
+    if (oauth2_form_repeated(az->duplicates, "client_id") ||
+        oauth2_form_repeated(az->duplicates, "redirect_uri")) {
+        return bad_client(az, "client_id or redirect_uri is included more "
+                              "than once.");
     }
     if (!id) {
         return bad_client(az, "The request does not name a client "
@@ -135,10 +134,11 @@ static int validate(oauth2_authz_t *az)
     az->response_type = oauth2_form_get(az->tr.params, "response_type");
     az->state = apr_hash_get(az->tr.params, "state", APR_HASH_KEY_STRING);
     az->implicit = az->response_type && !strcmp(az->response_type, "token");
-    if (az->duplicate) {
+    if (az->duplicates) {
         return oauth2_authz_redirect_error(
             az, "invalid_request",
-            apr_pstrcat(az->tr.r->pool, az->duplicate,
+            apr_pstrcat(az->tr.r->pool,
+                        APR_ARRAY_IDX(az->duplicates, 0, const char *),
                         " is included more than once", NULL));
     }
     if (!az->response_type) {

@@ -8,7 +8,7 @@
 typedef struct {
     oauth2_token_request_t tr; /* request, configuration, store, client */
     const char *owner;         /* r->user: Apache authenticated the owner */
-    const char *duplicate;     /* first repeated parameter, if any */
+    apr_array_header_t *duplicates; /* repeated parameters, or NULL */
     const char *redirect_uri;  /* verified destination of the answer */
     const char *redirect_sent; /* as in the request; NULL if omitted */
     const char *response_type;

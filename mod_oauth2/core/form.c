@@ -108,13 +108,13 @@ int oauth2_utf8_valid(const char *text)
 
 const char *oauth2_form_parse(apr_pool_t *pool, const char *body,
                               apr_size_t len, apr_hash_t **params,
-                              const char **duplicate)
+                              apr_array_header_t **duplicates)
 {
     apr_hash_t *t = apr_hash_make(pool);
     const char *p = body, *end = body + len;
 
-    if (duplicate) {
-        *duplicate = NULL;
+    if (duplicates) {
+        *duplicates = NULL;
     }
     while (p < end) {
         const char *amp = memchr(p, '&', end - p);
@@ -135,12 +135,16 @@ const char *oauth2_form_parse(apr_pool_t *pool, const char *body,
             if (!apr_hash_get(t, name, APR_HASH_KEY_STRING)) {
                 apr_hash_set(t, name, APR_HASH_KEY_STRING, value);
             }
-            else if (!duplicate) {
+            else if (!duplicates) {
                 return apr_psprintf(pool, "parameter '%s' is included more "
                                     "than once", name);
             }
-            else if (!*duplicate) {
-                *duplicate = name;
+            else if (!oauth2_form_repeated(*duplicates, name)) {
+                if (!*duplicates) {
+                    *duplicates = apr_array_make(pool, 2,
+                                                 sizeof(const char *));
+                }
+                APR_ARRAY_PUSH(*duplicates, const char *) = name;
             }
         }
         p = stop + 1;
@@ -154,4 +158,17 @@ const char *oauth2_form_get(apr_hash_t *params, const char *name)
     const char *v = apr_hash_get(params, name, APR_HASH_KEY_STRING);
 
     return v && *v ? v : NULL;
+}
+
+int oauth2_form_repeated(const apr_array_header_t *duplicates,
+                         const char *name)
+{
+    int i;
+
+    for (i = 0; duplicates && i < duplicates->nelts; i++) {
+        if (!strcmp(APR_ARRAY_IDX(duplicates, i, const char *), name)) {
+            return 1;
+        }
+    }
+    return 0;
 }

@@ -5,6 +5,7 @@
 
 #include <apr_pools.h>
 #include <apr_hash.h>
+#include <apr_tables.h>
 
 /* Undoes form encoding ('+' is a space, %XX a byte) into a new string.
  * Returns NULL on a malformed escape or an encoded NUL byte. */
@@ -20,13 +21,17 @@ int oauth2_utf8_valid(const char *text);
  * decode to UTF-8, and no name may appear twice (RFC 6749 §3.1, §3.2:
  * "parameters MUST NOT be included more than once"). Empty values are kept
  * (callers treat them as omitted); names are case-sensitive. Returns NULL
- * or what is wrong. When duplicate is not NULL, a repeated name is not an
- * error: parsing goes on, the first value is kept and *duplicate names
- * the first repeated parameter (else NULL), so that the caller can decide
- * how to report it. */
+ * or what is wrong. When duplicates is not NULL, a repeated name is not an
+ * error: parsing goes on, the first value is kept and *duplicates lists
+ * each repeated name once, in order (else it is NULL), so that the caller
+ * can decide how to report them. */
 const char *oauth2_form_parse(apr_pool_t *pool, const char *body,
                               apr_size_t len, apr_hash_t **params,
-                              const char **duplicate);
+                              apr_array_header_t **duplicates);
+
+/* Whether name is among the duplicates oauth2_form_parse reported. */
+int oauth2_form_repeated(const apr_array_header_t *duplicates,
+                         const char *name);
 
 /* A parameter's value, NULL when absent or empty (RFC 6749 §3.1: "sent
  * without a value MUST be treated as if they were omitted"). */

@@ -20,7 +20,8 @@ static int is_form(const char *type)
 }
 
 int oauth2_form_body_read(request_rec *r, apr_hash_t **params,
-                          const char **duplicate, const char **error)
+                          apr_array_header_t **duplicates,
+                          const char **error)
 {
     char *body = apr_palloc(r->pool, OAUTH2_FORM_BODY_LIMIT + 1);
     apr_size_t len = 0;
@@ -51,7 +52,7 @@ int oauth2_form_body_read(request_rec *r, apr_hash_t **params,
         }
     }
     body[len] = '\0';
-    if ((*error = oauth2_form_parse(r->pool, body, len, params, duplicate))) {
+    if ((*error = oauth2_form_parse(r->pool, body, len, params, duplicates))) {
         return HTTP_BAD_REQUEST;
     }
     return OK;

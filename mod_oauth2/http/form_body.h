@@ -12,9 +12,10 @@
 /* Reads and parses an application/x-www-form-urlencoded body. Returns OK,
  * or an HTTP status with *error saying what is wrong: 415 for another
  * Content-Type, 413 past the limit, 400 for a malformed body. A repeated
- * parameter is an error too, unless duplicate is not NULL: see
+ * parameter is an error too, unless duplicates is not NULL: see
  * oauth2_form_parse. */
 int oauth2_form_body_read(request_rec *r, apr_hash_t **params,
-                          const char **duplicate, const char **error);
+                          apr_array_header_t **duplicates,
+                          const char **error);
 
 #endif

@@ -118,19 +118,7 @@ def page_cases():
     ]
 
 
-# oauth2_form_parse() reports only the first repeated parameter, so a
-# client_id or redirect_uri repeated after another repeated parameter is
-# not seen by verify_client(): the request is redirected (to the first
-# client_id's registered URI) with invalid_request instead of shown as an
-# error page. The fix belongs in core/form.c (report every repeated name,
-# or client_id/redirect_uri first); remove the mark with it.
-DUPLICATE_AFTER_DUPLICATE = pytest.mark.xfail(
-    strict=True, reason="only the first repeated parameter is reported")
-PAGE_CASES = [
-    pytest.param(setup, id=case,
-                 marks=[DUPLICATE_AFTER_DUPLICATE] if " after " in case
-                 else [])
-    for case, setup in page_cases()]
+PAGE_CASES = [pytest.param(setup, id=case) for case, setup in page_cases()]
 
 
 @pytest.fixture(scope="module")

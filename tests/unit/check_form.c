@@ -203,19 +203,22 @@ END_TEST
 
 START_TEST(test_form_parse_reports_a_repeat_to_a_caller_that_asks)
 {
-    const char *body = "a=1&b=2&a=3&b=4&c=5";
+    const char *body = "a=1&b=2&a=3&b=4&c=5&a=6";
     apr_hash_t *params = NULL;
-    const char *duplicate = "unset";
+    apr_array_header_t *duplicate = NULL;
 
     ck_assert_ptr_null(
         oauth2_form_parse(test_pool, body, strlen(body), &params, &duplicate));
-    ck_assert_str_eq(duplicate, "a");          /* the first repeated */
+    ck_assert_int_eq(duplicate->nelts, 2); /* each repeated name once */
+    ck_assert_str_eq(APR_ARRAY_IDX(duplicate, 0, const char *), "a");
+    ck_assert_str_eq(APR_ARRAY_IDX(duplicate, 1, const char *), "b");
+    ck_assert(oauth2_form_repeated(duplicate, "b"));
+    ck_assert(!oauth2_form_repeated(duplicate, "c"));
     ck_assert_str_eq(param(params, "a"), "1"); /* first value kept */
     ck_assert_str_eq(param(params, "b"), "2");
     ck_assert_str_eq(param(params, "c"), "5");
 
     body = "a=1&b=2";
-    duplicate = "unset";
     ck_assert_ptr_null(
         oauth2_form_parse(test_pool, body, strlen(body), &params, &duplicate));
     ck_assert_ptr_null(duplicate);
