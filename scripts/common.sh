@@ -6,7 +6,8 @@ OAUTH2_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OAUTH2_PACKAGES=(
     apache2 apache2-dev libaprutil1-dbd-pgsql libjansson-dev libpq-dev
     libssl-dev postgresql check python3-pytest python3-requests
-    autoconf automake libtool pkg-config wrk gcc make openssl
+    python3-jwt python3-jwcrypto autoconf automake libtool pkg-config wrk
+    gcc make openssl
 )
 
 say() { printf '\n==> %s\n' "$*"; }

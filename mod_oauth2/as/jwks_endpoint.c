@@ -7,6 +7,7 @@
 #include "../mod_oauth2.h"
 
 #include "http_protocol.h"
+#include "http_request.h"
 
 int oauth2_jwks_endpoint(request_rec *r)
 {
@@ -14,7 +15,8 @@ int oauth2_jwks_endpoint(request_rec *r)
     const char *json;
 
     if (r->method_number != M_GET) {
-        r->allowed = AP_METHOD_BIT << M_GET;
+        /* The Allow header of the 405 comes from allowed_methods. */
+        ap_allow_standard_methods(r, REPLACE_ALLOW, M_GET, -1);
         return HTTP_METHOD_NOT_ALLOWED;
     }
     if (oauth2_jwks_json(r->pool, c->jwks, &json)) {

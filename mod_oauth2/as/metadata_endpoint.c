@@ -8,6 +8,7 @@
 #include "../mod_oauth2.h"
 
 #include "http_protocol.h"
+#include "http_request.h"
 
 #include <apr_strings.h>
 
@@ -87,7 +88,8 @@ int oauth2_metadata_endpoint(request_rec *r)
     int status;
 
     if (r->method_number != M_GET) {
-        r->allowed = AP_METHOD_BIT << M_GET;
+        /* The Allow header of the 405 comes from allowed_methods. */
+        ap_allow_standard_methods(r, REPLACE_ALLOW, M_GET, -1);
         return HTTP_METHOD_NOT_ALLOWED;
     }
     if (!(doc = document(oauth2_server_conf(r->server))) ||

@@ -68,9 +68,16 @@ oauth2_access_status_t oauth2_access_check(request_rec *r, const char *token,
                                            oauth2_access_t *access)
 {
     const char *hash = oauth2_sha256_hex(r->pool, token);
+    int jwt = looks_like_jwt(token);
+    int checked = !jwt || oauth2_dir_jwt_revocation_check(oauth2_dir_conf(r));
+    /* A JWT judged without the database is cached apart, so that a
+     * location that checks revocation never takes that word for its own
+     * (nor the other way round). */
+    const char *key = checked ? hash
+                              : apr_pstrcat(r->pool, hash, ":local", NULL);
     oauth2_access_status_t status = OAUTH2_ACCESS_VALID;
 
-    switch (oauth2_token_cache_get(r, hash, access)) {
+    switch (oauth2_token_cache_get(r, key, access)) {
     case OAUTH2_CACHE_VALID:
         return OAUTH2_ACCESS_VALID;
     case OAUTH2_CACHE_INVALID:
@@ -78,11 +85,11 @@ oauth2_access_status_t oauth2_access_check(request_rec *r, const char *token,
     default:
         break;
     }
-    if (looks_like_jwt(token)) {
+    if (jwt) {
         if (!jwt_valid(r, token, access)) {
             status = OAUTH2_ACCESS_INVALID;
         }
-        else if (oauth2_dir_jwt_revocation_check(oauth2_dir_conf(r))) {
+        else if (checked) {
             status = stored(r, hash, NULL);
         }
     }
@@ -90,10 +97,10 @@ oauth2_access_status_t oauth2_access_check(request_rec *r, const char *token,
         status = stored(r, hash, access);
     }
     if (status == OAUTH2_ACCESS_VALID) {
-        oauth2_token_cache_put(r, hash, access);
+        oauth2_token_cache_put(r, key, access);
     }
     else if (status == OAUTH2_ACCESS_INVALID) {
-        oauth2_token_cache_put_invalid(r, hash);
+        oauth2_token_cache_put_invalid(r, key);
     }
     return status;
 }
