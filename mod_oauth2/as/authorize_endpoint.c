@@ -187,7 +187,7 @@ int oauth2_authorize_endpoint(request_rec *r)
     }
     az.owner = r->user;
     if (r->method_number != M_GET && r->method_number != M_POST) {
-        r->allowed = AP_METHOD_BIT << M_GET | AP_METHOD_BIT << M_POST;
+        apr_table_setn(r->err_headers_out, "Allow", "GET, POST");
         return oauth2_html_error(r, HTTP_METHOD_NOT_ALLOWED,
                                  "Use GET or POST.");
     }

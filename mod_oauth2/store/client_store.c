@@ -36,11 +36,10 @@ const oauth2_store_statement_t oauth2_client_statements[] = {
      " updated_at = now() WHERE client_id = %s"},
     {NULL, NULL}};
 
-static oauth2_client_t *client_from_row(oauth2_store_t *store,
-                                        apr_dbd_row_t *row)
+static void take_client(oauth2_store_t *store, apr_dbd_row_t *row,
+                        void *baton)
 {
     oauth2_client_t *c = apr_pcalloc(store->pool, sizeof(*c));
-    const char *disabled = oauth2_store_column(store, row, 7);
 
     c->client_id = oauth2_store_column(store, row, 0);
     c->name = oauth2_store_column(store, row, 1);
@@ -49,8 +48,8 @@ static oauth2_client_t *client_from_row(oauth2_store_t *store,
     c->grant_types = oauth2_store_column(store, row, 4);
     c->scopes = oauth2_store_column(store, row, 5);
     c->created_at = oauth2_store_column(store, row, 6);
-    c->disabled = disabled && *disabled == 't';
-    return c;
+    c->disabled = oauth2_store_flag(store, row, 7);
+    APR_ARRAY_PUSH((apr_array_header_t *)baton, oauth2_client_t *) = c;
 }
 
 /* Runs a client SELECT and collects every row. */
@@ -59,20 +58,9 @@ static apr_status_t select_clients(oauth2_store_t *store, const char *label,
                                    apr_array_header_t **clients,
                                    const char **error)
 {
-    apr_dbd_results_t *res;
-    apr_dbd_row_t *row = NULL;
-    apr_status_t rv;
-
-    rv = oauth2_store_select(store, label, &res, error, nargs, args);
-    if (rv != APR_SUCCESS) {
-        return rv;
-    }
     *clients = apr_array_make(store->pool, 8, sizeof(oauth2_client_t *));
-    while (oauth2_store_next_row(store, res, &row)) {
-        APR_ARRAY_PUSH(*clients, oauth2_client_t *) =
-            client_from_row(store, row);
-    }
-    return APR_SUCCESS;
+    return oauth2_store_rows(store, label, nargs, args, take_client,
+                             *clients, error);
 }
 
 apr_status_t oauth2_store_client_insert(oauth2_store_t *store,

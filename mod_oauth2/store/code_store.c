@@ -37,47 +37,38 @@ apr_status_t oauth2_store_code_insert(oauth2_store_t *store,
                              args);
 }
 
-static apr_status_t select_code(oauth2_store_t *store, const char *label,
-                                int nargs, const char **args,
-                                oauth2_code_t **code, const char **error)
+static void take_code(oauth2_store_t *store, apr_dbd_row_t *row,
+                      void *baton)
 {
-    apr_dbd_results_t *res;
-    apr_dbd_row_t *row = NULL;
-    oauth2_code_t *c = NULL;
-    apr_status_t rv;
+    oauth2_code_t *c = apr_pcalloc(store->pool, sizeof(*c));
 
-    rv = oauth2_store_select(store, label, &res, error, nargs, args);
-    if (rv != APR_SUCCESS) {
-        return rv;
-    }
-    while (oauth2_store_next_row(store, res, &row)) {
-        const char *expired = oauth2_store_column(store, row, 8);
-        const char *used = oauth2_store_column(store, row, 9);
-        c = apr_pcalloc(store->pool, sizeof(*c));
-        c->code_hash = oauth2_store_column(store, row, 0);
-        c->client_id = oauth2_store_column(store, row, 1);
-        c->user_id = oauth2_store_column(store, row, 2);
-        c->redirect_uri = oauth2_store_column(store, row, 3);
-        c->scope = oauth2_store_column(store, row, 4);
-        c->code_challenge = oauth2_store_column(store, row, 5);
-        c->code_challenge_method = oauth2_store_column(store, row, 6);
-        c->family_id = oauth2_store_column(store, row, 7);
-        c->expired = expired && *expired == 't';
-        c->used = used && *used == 't';
-    }
-    if (!c) {
-        *error = "no such code";
-        return APR_NOTFOUND;
-    }
-    *code = c;
-    return APR_SUCCESS;
+    c->code_hash = oauth2_store_column(store, row, 0);
+    c->client_id = oauth2_store_column(store, row, 1);
+    c->user_id = oauth2_store_column(store, row, 2);
+    c->redirect_uri = oauth2_store_column(store, row, 3);
+    c->scope = oauth2_store_column(store, row, 4);
+    c->code_challenge = oauth2_store_column(store, row, 5);
+    c->code_challenge_method = oauth2_store_column(store, row, 6);
+    c->family_id = oauth2_store_column(store, row, 7);
+    c->expired = oauth2_store_flag(store, row, 8);
+    c->used = oauth2_store_flag(store, row, 9);
+    *(oauth2_code_t **)baton = c;
 }
 
 apr_status_t oauth2_store_code_get(oauth2_store_t *store,
                                    const char *code_hash,
                                    oauth2_code_t **code, const char **error)
 {
-    return select_code(store, "oauth2_code_get", 1, &code_hash, code, error);
+    apr_status_t rv;
+
+    *code = NULL;
+    rv = oauth2_store_rows(store, "oauth2_code_get", 1, &code_hash,
+                           take_code, code, error);
+    if (rv == APR_SUCCESS && !*code) {
+        *error = "no such code";
+        return APR_NOTFOUND;
+    }
+    return rv;
 }
 
 apr_status_t oauth2_store_code_burn(oauth2_store_t *store,

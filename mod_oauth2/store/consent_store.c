@@ -20,23 +20,20 @@ apr_status_t oauth2_store_consent_get(oauth2_store_t *store,
                                       const char **error)
 {
     const char *args[] = {user_id, client_id};
-    apr_dbd_results_t *res;
-    apr_dbd_row_t *row = NULL;
-    apr_status_t rv;
+    apr_array_header_t *found = apr_array_make(store->pool, 1,
+                                               sizeof(const char *));
+    apr_status_t rv = oauth2_store_rows(store, "oauth2_consent_get", 2, args,
+                                        oauth2_store_take_text, found, error);
 
     *scopes = NULL;
-    rv = oauth2_store_select(store, "oauth2_consent_get", &res, error, 2,
-                             args);
     if (rv != APR_SUCCESS) {
         return rv;
     }
-    while (oauth2_store_next_row(store, res, &row)) {
-        *scopes = oauth2_store_column(store, row, 0);
-    }
-    if (!*scopes) {
+    if (found->nelts == 0) {
         *error = "no consent";
         return APR_NOTFOUND;
     }
+    *scopes = APR_ARRAY_IDX(found, 0, const char *);
     return APR_SUCCESS;
 }
 

@@ -5,6 +5,8 @@
 
 #include "store.h"
 
+#include <apr_tables.h>
+
 /* The scopes (space-separated) user approved for client_id.
  * APR_NOTFOUND when the owner never approved this client. */
 apr_status_t oauth2_store_consent_get(oauth2_store_t *store,

@@ -2,6 +2,7 @@
 #include "store_tables.h"
 
 #include <apr_strings.h>
+#include <apr_tables.h>
 
 const oauth2_store_statement_t *const *oauth2_store_statement_tables(void)
 {
@@ -223,6 +224,47 @@ const char *oauth2_store_column(oauth2_store_t *store, apr_dbd_row_t *row,
         return NULL;
     }
     return apr_pstrdup(store->pool, value);
+}
+
+apr_status_t oauth2_store_rows(oauth2_store_t *store, const char *label,
+                               int nargs, const char **args,
+                               oauth2_store_row_fn take, void *baton,
+                               const char **error)
+{
+    apr_dbd_results_t *res;
+    apr_dbd_row_t *row = NULL;
+    apr_status_t rv = oauth2_store_select(store, label, &res, error, nargs,
+                                          args);
+
+    if (rv != APR_SUCCESS) {
+        return rv;
+    }
+    while (oauth2_store_next_row(store, res, &row)) {
+        take(store, row, baton);
+    }
+    return APR_SUCCESS;
+}
+
+void oauth2_store_take_text(oauth2_store_t *store, apr_dbd_row_t *row,
+                            void *baton)
+{
+    APR_ARRAY_PUSH((apr_array_header_t *)baton, const char *) =
+        oauth2_store_column(store, row, 0);
+}
+
+int oauth2_store_flag(oauth2_store_t *store, apr_dbd_row_t *row, int n)
+{
+    const char *v = oauth2_store_column(store, row, n);
+
+    return v && *v == 't';
+}
+
+apr_int64_t oauth2_store_int64(oauth2_store_t *store, apr_dbd_row_t *row,
+                               int n)
+{
+    const char *v = oauth2_store_column(store, row, n);
+
+    return v ? apr_atoi64(v) : 0;
 }
 
 apr_status_t oauth2_store_transaction(oauth2_store_t *store,

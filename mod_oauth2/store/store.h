@@ -51,6 +51,26 @@ apr_status_t oauth2_store_exec(oauth2_store_t *store, const char *label,
                                int *rows, const char **error, int nargs,
                                const char **args);
 
+/* Receives each row of oauth2_store_rows. */
+typedef void (*oauth2_store_row_fn)(oauth2_store_t *store,
+                                    apr_dbd_row_t *row, void *baton);
+
+/* Runs a prepared statement that returns rows and hands every row to
+ * take, reading the result to its end. */
+apr_status_t oauth2_store_rows(oauth2_store_t *store, const char *label,
+                               int nargs, const char **args,
+                               oauth2_store_row_fn take, void *baton,
+                               const char **error);
+
+/* A row_fn that pushes column 0 onto the array baton (const char *). */
+void oauth2_store_take_text(oauth2_store_t *store, apr_dbd_row_t *row,
+                            void *baton);
+
+/* Column n as a boolean ('t') or a 64-bit integer (0 for NULL). */
+int oauth2_store_flag(oauth2_store_t *store, apr_dbd_row_t *row, int n);
+apr_int64_t oauth2_store_int64(oauth2_store_t *store, apr_dbd_row_t *row,
+                               int n);
+
 /* Steps *row through a result: start with *row = NULL; returns 1 while
  * *row is a row, 0 after the last (callers always drain to the end). */
 int oauth2_store_next_row(oauth2_store_t *store, apr_dbd_results_t *res,

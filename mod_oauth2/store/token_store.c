@@ -114,69 +114,49 @@ apr_status_t oauth2_store_token_redeem_code(oauth2_store_t *store,
     return rv;
 }
 
-static int flag(oauth2_store_t *store, apr_dbd_row_t *row, int n)
+static void take_token(oauth2_store_t *store, apr_dbd_row_t *row,
+                       void *baton)
 {
-    const char *v = oauth2_store_column(store, row, n);
+    oauth2_token_t *t = apr_pcalloc(store->pool, sizeof(*t));
 
-    return v && *v == 't';
+    t->kind = oauth2_store_column(store, row, 0);
+    t->client_id = oauth2_store_column(store, row, 1);
+    t->user_id = oauth2_store_column(store, row, 2);
+    t->scope = oauth2_store_column(store, row, 3);
+    t->family_id = oauth2_store_column(store, row, 4);
+    t->expires_at = oauth2_store_int64(store, row, 5);
+    t->expired = oauth2_store_flag(store, row, 6);
+    t->used = oauth2_store_flag(store, row, 7);
+    t->revoked = oauth2_store_flag(store, row, 8);
+    t->issued_at = oauth2_store_int64(store, row, 9);
+    *(oauth2_token_t **)baton = t;
 }
 
 apr_status_t oauth2_store_token_get(oauth2_store_t *store, const char *hash,
                                     oauth2_token_t **token,
                                     const char **error)
 {
-    apr_dbd_results_t *res;
-    apr_dbd_row_t *row = NULL;
-    oauth2_token_t *t = NULL;
     apr_status_t rv;
 
-    rv = oauth2_store_select(store, "oauth2_token_get", &res, error, 1,
-                             &hash);
-    if (rv != APR_SUCCESS) {
-        return rv;
-    }
-    while (oauth2_store_next_row(store, res, &row)) {
-        const char *exp = oauth2_store_column(store, row, 5);
-        t = apr_pcalloc(store->pool, sizeof(*t));
-        t->kind = oauth2_store_column(store, row, 0);
-        t->client_id = oauth2_store_column(store, row, 1);
-        t->user_id = oauth2_store_column(store, row, 2);
-        t->scope = oauth2_store_column(store, row, 3);
-        t->family_id = oauth2_store_column(store, row, 4);
-        t->expires_at = exp ? apr_atoi64(exp) : 0;
-        t->expired = flag(store, row, 6);
-        t->used = flag(store, row, 7);
-        t->revoked = flag(store, row, 8);
-        exp = oauth2_store_column(store, row, 9);
-        t->issued_at = exp ? apr_atoi64(exp) : 0;
-    }
-    if (!t) {
+    *token = NULL;
+    rv = oauth2_store_rows(store, "oauth2_token_get", 1, &hash, take_token,
+                           token, error);
+    if (rv == APR_SUCCESS && !*token) {
         *error = "no such token";
         return APR_NOTFOUND;
     }
-    *token = t;
-    return APR_SUCCESS;
+    return rv;
 }
 
 /* Runs a revoking statement and collects the hashes it returns. */
 static apr_status_t revoking(oauth2_store_t *store, const char *label,
-                           int nargs, const char **args,
-                           apr_array_header_t **hashes, const char **error)
+                             int nargs, const char **args,
+                             apr_array_header_t **hashes,
+                             const char **error)
 {
-    apr_dbd_results_t *res;
-    apr_dbd_row_t *row = NULL;
-    apr_status_t rv;
-
-    rv = oauth2_store_select(store, label, &res, error, nargs, args);
-    if (rv != APR_SUCCESS) {
-        return rv;
-    }
     *hashes = apr_array_make(store->pool, 4, sizeof(const char *));
-    while (oauth2_store_next_row(store, res, &row)) {
-        APR_ARRAY_PUSH(*hashes, const char *) =
-            oauth2_store_column(store, row, 0);
-    }
-    return APR_SUCCESS;
+    return oauth2_store_rows(store, label, nargs, args,
+                             oauth2_store_take_text, *hashes, error);
 }
 
 apr_status_t oauth2_store_token_revoke_family(oauth2_store_t *store,
@@ -185,7 +165,7 @@ apr_status_t oauth2_store_token_revoke_family(oauth2_store_t *store,
                                               const char **error)
 {
     return revoking(store, "oauth2_token_revoke_family", 1, &family_id,
-                  hashes, error);
+                    hashes, error);
 }
 
 apr_status_t oauth2_store_token_revoke(oauth2_store_t *store,
