@@ -124,20 +124,38 @@ static int note_auth_failure(request_rec *r, const char *type)
     return OK;
 }
 
+/* A scope refusal sets its challenge at once (403 with
+ * AuthzSendForbiddenOnFailure never reaches note_auth_failure); when
+ * another Require grants the request after all, the challenge goes. */
+static int drop_stale_challenge(request_rec *r)
+{
+    const char *v = apr_table_get(r->err_headers_out, "WWW-Authenticate");
+
+    if (v && !strncmp(v, "Bearer ", 7) && oauth2_access_of(r)) {
+        apr_table_unset(r->err_headers_out, "WWW-Authenticate");
+    }
+    return DECLINED;
+}
+
 /* AuthBasicProvider oauth2: the password is an access token, and the user
- * name must be its owner (or its client, for a client's own token). */
+ * name must be its owner (or its client, for a client's own token). A
+ * password that is no token is "user not found", so that the next
+ * provider (AuthBasicProvider oauth2 file) can check it. */
 static authn_status check_password(request_rec *r, const char *user,
                                    const char *password)
 {
     oauth2_access_t access;
 
+    if (!oauth2_bearer_syntax_valid(password)) {
+        return AUTH_USER_NOT_FOUND;
+    }
     switch (oauth2_access_check(r, password, &access)) {
     case OAUTH2_ACCESS_VALID:
         break;
     case OAUTH2_ACCESS_UNAVAILABLE:
         return AUTH_GENERAL_ERROR;
     default:
-        return AUTH_DENIED;
+        return AUTH_USER_NOT_FOUND;
     }
     if (strcmp(user, access.user ? access.user : access.client_id)) {
         return AUTH_DENIED;
@@ -154,6 +172,7 @@ void oauth2_authn_register(apr_pool_t *p)
                         AP_AUTH_INTERNAL_PER_CONF);
     ap_hook_note_auth_failure(note_auth_failure, NULL, NULL,
                               APR_HOOK_MIDDLE);
+    ap_hook_fixups(drop_stale_challenge, NULL, NULL, APR_HOOK_MIDDLE);
     ap_register_auth_provider(p, AUTHN_PROVIDER_GROUP, "oauth2",
                               AUTHN_PROVIDER_VERSION, &basic_provider,
                               AP_AUTH_INTERNAL_PER_CONF);
