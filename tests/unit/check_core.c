@@ -37,6 +37,7 @@ int main(int argc, char **argv)
     srunner_add_suite(runner, oauth2_scope_suite());
     srunner_add_suite(runner, oauth2_uri_suite());
     srunner_add_suite(runner, oauth2_key_suite());
+    srunner_add_suite(runner, oauth2_jose_suite());
     srunner_add_suite(runner, oauth2_pkce_suite());
     srunner_add_suite(runner, oauth2_form_suite());
     srunner_add_suite(runner, oauth2_basic_auth_suite());

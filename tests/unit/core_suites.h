@@ -24,6 +24,9 @@ Suite *oauth2_uri_suite(void);
 /* check_key.c */
 Suite *oauth2_key_suite(void);
 
+/* check_jose.c */
+Suite *oauth2_jose_suite(void);
+
 /* check_pkce.c */
 Suite *oauth2_pkce_suite(void);
 
