@@ -19,11 +19,10 @@
 /* A generated client_id: 128 bits, base64url (22 characters). */
 #define CLIENT_ID_BYTES 16
 
-#define GRANTS_PUBLIC                                                        \
+#define GRANTS_PUBLIC                                                          \
     (OAUTH2_GRANT_AUTHORIZATION_CODE | OAUTH2_GRANT_REFRESH_TOKEN)
-#define GRANTS_CONFIDENTIAL                                                  \
-    (GRANTS_PUBLIC | OAUTH2_GRANT_CLIENT_CREDENTIALS)
-#define GRANTS_REDIRECTING                                                   \
+#define GRANTS_CONFIDENTIAL (GRANTS_PUBLIC | OAUTH2_GRANT_CLIENT_CREDENTIALS)
+#define GRANTS_REDIRECTING                                                     \
     (OAUTH2_GRANT_AUTHORIZATION_CODE | OAUTH2_GRANT_IMPLICIT)
 
 /* The list options, checked, in the store's space-separated form. NULL
@@ -36,8 +35,8 @@ typedef struct {
 
 #define OPERAND(admin) APR_ARRAY_IDX((admin)->args, 0, const char *)
 
-static int client_failed(admin_t *admin, const char *client_id,
-                         apr_status_t rv, const char *error)
+static int client_failed(admin_t *admin, const char *client_id, apr_status_t rv,
+                         const char *error)
 {
     if (rv == APR_NOTFOUND) {
         return admin_error(admin, ADMIN_EXIT_FAILURE, "no such client '%s'",
@@ -109,8 +108,8 @@ static int redirect_uris_arg(admin_t *admin, const char **list)
             why = "must be valid UTF-8";
         }
         if (why) {
-            return admin_error(admin, ADMIN_EXIT_USAGE,
-                               "redirect URI '%s' %s", uri, why);
+            return admin_error(admin, ADMIN_EXIT_USAGE, "redirect URI '%s' %s",
+                               uri, why);
         }
         push_unique(uris, uri);
     }
@@ -145,8 +144,7 @@ static int grants_arg(admin_t *admin, unsigned int *grants)
 
 static int scopes_arg(admin_t *admin, const char **list)
 {
-    apr_array_header_t *scopes = apr_array_make(admin->pool, 4,
-                                                sizeof(char *));
+    apr_array_header_t *scopes = apr_array_make(admin->pool, 4, sizeof(char *));
     const char *scope;
     int i;
 
@@ -278,8 +276,7 @@ int admin_cmd_client_add(admin_t *admin)
     client.grant_types = oauth2_grants_format(admin->pool, lists.grants);
     client.redirect_uris = lists.redirect_uris;
     client.scopes = lists.scopes;
-    if (!is_public &&
-        (rc = secret_new(admin, &secret, &client.secret_hash))) {
+    if (!is_public && (rc = secret_new(admin, &secret, &client.secret_hash))) {
         return rc;
     }
     if ((rc = admin_store_open(admin)) != ADMIN_EXIT_OK) {
@@ -331,8 +328,7 @@ int admin_cmd_client_show(admin_t *admin)
     if ((rc = admin_store_open(admin)) != ADMIN_EXIT_OK) {
         return rc;
     }
-    rv = oauth2_store_client_get(admin->store, OPERAND(admin), &client,
-                                 &error);
+    rv = oauth2_store_client_get(admin->store, OPERAND(admin), &client, &error);
     if (rv != APR_SUCCESS) {
         return client_failed(admin, OPERAND(admin), rv, error);
     }
@@ -412,8 +408,7 @@ static int set_flags_check(admin_t *admin, int *disabled)
                ADMIN_OPT_DISABLE | ADMIN_OPT_ENABLE |
                ADMIN_OPT_NO_REDIRECT_URIS | ADMIN_OPT_NO_SCOPES))) {
         return admin_error(admin, ADMIN_EXIT_USAGE,
-                           "nothing to change (see '" ADMIN_NAME
-                           " --help')");
+                           "nothing to change (see '" ADMIN_NAME " --help')");
     }
     *disabled = (g & ADMIN_OPT_DISABLE) ? 1 : (g & ADMIN_OPT_ENABLE) ? 0 : -1;
     return ADMIN_EXIT_OK;

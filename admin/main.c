@@ -43,11 +43,11 @@ static const admin_option_t admin_options[] = {
 
 /* Accepted by every command. */
 #define ADMIN_OPTS_ALWAYS (ADMIN_OPT_DB | ADMIN_OPT_HELP | ADMIN_OPT_VERSION)
-#define ADMIN_OPTS_LISTS                                                     \
+#define ADMIN_OPTS_LISTS                                                       \
     (ADMIN_OPT_REDIRECT_URI | ADMIN_OPT_GRANT | ADMIN_OPT_SCOPE)
 
 typedef struct {
-    const char *name;     /* one or two words: "init", "client add" */
+    const char *name; /* one or two words: "init", "client add" */
     admin_command_fn fn;
     unsigned int options; /* ADMIN_OPT_* accepted besides the usual ones */
     const char *operand;  /* the one operand ("NAME", "ID"), or NULL */
@@ -65,10 +65,10 @@ static const admin_command_t admin_commands[] = {
      "[--id ID] [--public] [--redirect-uri URI]...\n"
      "                 [--grant TYPE]... [--scope SCOPE]... [--json]",
      "register a client; a confidential client's secret is shown once"},
-    {"client list", admin_cmd_client_list, ADMIN_OPT_JSON, NULL, 1,
-     "[--json]", "list the registered clients"},
-    {"client show", admin_cmd_client_show, ADMIN_OPT_JSON, "ID", 1,
-     "[--json]", "show one client"},
+    {"client list", admin_cmd_client_list, ADMIN_OPT_JSON, NULL, 1, "[--json]",
+     "list the registered clients"},
+    {"client show", admin_cmd_client_show, ADMIN_OPT_JSON, "ID", 1, "[--json]",
+     "show one client"},
     {"client rm", admin_cmd_client_rm, 0, "ID", 1, "",
      "delete a client with its codes, tokens and consents"},
     {"client rotate-secret", admin_cmd_client_rotate_secret, ADMIN_OPT_JSON,
@@ -94,9 +94,9 @@ static void usage(FILE *out)
     fprintf(out, "Usage: " ADMIN_NAME " [--db CONNINFO] COMMAND [ARGUMENTS]"
                  "\n\nCommands:\n");
     for (c = admin_commands; c->name; c++) {
-        fprintf(out, "  %s%s%s%s%s\n      %s\n", c->name,
-                c->operand ? " " : "", c->operand ? c->operand : "",
-                *c->synopsis ? " " : "", c->synopsis, c->summary);
+        fprintf(out, "  %s%s%s%s%s\n      %s\n", c->name, c->operand ? " " : "",
+                c->operand ? c->operand : "", *c->synopsis ? " " : "",
+                c->synopsis, c->summary);
     }
     fprintf(out,
             "\nOptions:\n"
@@ -199,10 +199,9 @@ static int parse_argv(admin_t *admin, int argc, const char *const *argv,
             continue;
         }
         if (!(o = option_find(argv[i], &value))) {
-            return admin_error(admin, ADMIN_EXIT_USAGE,
-                               "unknown option '%s' (try '" ADMIN_NAME
-                               " --help')",
-                               argv[i]);
+            return admin_error(
+                admin, ADMIN_EXIT_USAGE,
+                "unknown option '%s' (try '" ADMIN_NAME " --help')", argv[i]);
         }
         if (o->has_value && !value) {
             if (i + 1 >= argc) {
@@ -222,9 +221,8 @@ static int parse_argv(admin_t *admin, int argc, const char *const *argv,
 }
 
 /* The command named by the first one or two words; *used = how many. */
-static const admin_command_t *command_find(admin_t *admin,
-                                           const apr_array_header_t *words,
-                                           int *used)
+static const admin_command_t *
+command_find(admin_t *admin, const apr_array_header_t *words, int *used)
 {
     const char **w = (const char **)words->elts;
     const admin_command_t *c;
@@ -233,9 +231,9 @@ static const admin_command_t *command_find(admin_t *admin,
         int n = strchr(c->name, ' ') ? 2 : 1;
 
         if (words->nelts >= n &&
-            !strcmp(c->name, n == 1 ? w[0]
-                                    : apr_pstrcat(admin->pool, w[0], " ",
-                                                  w[1], NULL))) {
+            !strcmp(c->name,
+                    n == 1 ? w[0]
+                           : apr_pstrcat(admin->pool, w[0], " ", w[1], NULL))) {
             *used = n;
             return c;
         }
@@ -290,8 +288,8 @@ static int command_check(admin_t *admin, const admin_command_t *cmd)
                            cmd->name);
     }
     if (admin->args->nelts < wanted) {
-        return admin_error(admin, ADMIN_EXIT_USAGE, "'%s' needs %s",
-                           cmd->name, cmd->operand);
+        return admin_error(admin, ADMIN_EXIT_USAGE, "'%s' needs %s", cmd->name,
+                           cmd->operand);
     }
     if (admin->args->nelts > wanted) {
         return admin_error(admin, ADMIN_EXIT_USAGE,

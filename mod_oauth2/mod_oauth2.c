@@ -68,12 +68,8 @@ static void oauth2_register_hooks(apr_pool_t *p)
 }
 
 AP_DECLARE_MODULE(oauth2) = {
-    STANDARD20_MODULE_STUFF,
-    oauth2_dir_conf_create,
-    oauth2_dir_conf_merge,
-    oauth2_server_conf_create,
-    oauth2_server_conf_merge,
-    oauth2_commands,
+    STANDARD20_MODULE_STUFF,    oauth2_dir_conf_create,   oauth2_dir_conf_merge,
+    oauth2_server_conf_create,  oauth2_server_conf_merge, oauth2_commands,
     oauth2_register_hooks,
 #if defined(AP_MODULE_FLAG_ALWAYS_MERGE)
     AP_MODULE_FLAG_ALWAYS_MERGE

@@ -51,29 +51,29 @@ typedef struct {
     int access_token_lifetime;
     int refresh_token_lifetime; /* 0: no refresh tokens */
     int code_lifetime;
-    int access_token_format;    /* oauth2_token_format_t */
+    int access_token_format;          /* oauth2_token_format_t */
     apr_array_header_t *signing_keys; /* oauth2_signing_key_conf_t */
-    int grant_types;            /* oauth2_grant_t bits */
-    int pkce;                   /* oauth2_pkce_mode_t */
-    int pkce_methods;           /* OAUTH2_PKCE_S256 | OAUTH2_PKCE_PLAIN */
+    int grant_types;                  /* oauth2_grant_t bits */
+    int pkce;                         /* oauth2_pkce_mode_t */
+    int pkce_methods;                 /* OAUTH2_PKCE_S256 | OAUTH2_PKCE_PLAIN */
     apr_array_header_t *password_providers; /* const char * */
-    const char *token_cache;    /* "none" or socache "provider[:args]" */
+    const char *token_cache; /* "none" or socache "provider[:args]" */
     int token_cache_ttl;
     const char *consent_template;
     const char *consent_key_file;
     int consent_remember;
-    apr_array_header_t *scopes_supported;   /* const char * */
+    apr_array_header_t *scopes_supported; /* const char * */
     /* Endpoint URLs in the metadata (default: issuer + /oauth2/…). */
     const char *authorization_endpoint;
     const char *token_endpoint;
     const char *revocation_endpoint;
     const char *introspection_endpoint;
     const char *jwks_uri;
-    const char *jwt_audience;         /* "aud" of JWT access tokens */
+    const char *jwt_audience; /* "aud" of JWT access tokens */
     /* Derived from the above when the configuration is checked: */
-    const char *consent_page;         /* the template's text */
-    const unsigned char *consent_key; /* OAUTH2_CSRF_KEY_LEN bytes */
-    struct oauth2_jwks_t *jwks;       /* the signing keys, loaded */
+    const char *consent_page;          /* the template's text */
+    const unsigned char *consent_key;  /* OAUTH2_CSRF_KEY_LEN bytes */
+    struct oauth2_jwks_t *jwks;        /* the signing keys, loaded */
     const struct oauth2_jwk_t *signer; /* the first of them */
 } oauth2_server_conf_t;
 

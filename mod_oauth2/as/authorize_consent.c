@@ -52,8 +52,8 @@ static const char *esc(apr_pool_t *pool, const char *text)
  * validated (the scope as decided). */
 static apr_array_header_t *bound_fields(oauth2_authz_t *az)
 {
-    apr_array_header_t *f = apr_array_make(az->tr.r->pool, 8,
-                                           sizeof(const char *));
+    apr_array_header_t *f =
+        apr_array_make(az->tr.r->pool, 8, sizeof(const char *));
 
     APR_ARRAY_PUSH(f, const char *) = az->owner;
     APR_ARRAY_PUSH(f, const char *) = az->tr.client->client_id;
@@ -66,15 +66,13 @@ static apr_array_header_t *bound_fields(oauth2_authz_t *az)
     return f;
 }
 
-static const char *hidden(apr_pool_t *pool, const char *name,
-                          const char *value)
+static const char *hidden(apr_pool_t *pool, const char *name, const char *value)
 {
     if (!value) {
         return "";
     }
     return apr_pstrcat(pool, "<input type=\"hidden\" name=\"", name,
-                       "\" value=\"", esc(pool, value),
-                       "\">\n", NULL);
+                       "\" value=\"", esc(pool, value), "\">\n", NULL);
 }
 
 static const char *form_fields(oauth2_authz_t *az, const char *csrf)
@@ -124,14 +122,11 @@ static int show_page(oauth2_authz_t *az)
                  esc(r->pool, az->tr.client->name));
     apr_hash_set(v, "client_id", APR_HASH_KEY_STRING,
                  esc(r->pool, az->tr.client->client_id));
-    apr_hash_set(v, "user", APR_HASH_KEY_STRING,
-                 esc(r->pool, az->owner));
+    apr_hash_set(v, "user", APR_HASH_KEY_STRING, esc(r->pool, az->owner));
     apr_hash_set(v, "scope_list", APR_HASH_KEY_STRING,
                  scope_list(r->pool, az->scope));
-    apr_hash_set(v, "action", APR_HASH_KEY_STRING,
-                 esc(r->pool, r->uri));
-    apr_hash_set(v, "form_fields", APR_HASH_KEY_STRING,
-                 form_fields(az, csrf));
+    apr_hash_set(v, "action", APR_HASH_KEY_STRING, esc(r->pool, r->uri));
+    apr_hash_set(v, "form_fields", APR_HASH_KEY_STRING, form_fields(az, csrf));
     return oauth2_html_send(
         r, HTTP_OK,
         oauth2_template_render(r->pool,
@@ -155,8 +150,8 @@ static apr_status_t remembered(oauth2_authz_t *az, int *covered,
     if (rv == APR_NOTFOUND) {
         return APR_SUCCESS;
     }
-    if (rv == APR_SUCCESS && !oauth2_scope_parse(az->tr.r->pool, scopes,
-                                                 &approved) &&
+    if (rv == APR_SUCCESS &&
+        !oauth2_scope_parse(az->tr.r->pool, scopes, &approved) &&
         !oauth2_scope_parse(az->tr.r->pool, az->scope, &wanted)) {
         *covered = !oauth2_scope_missing(wanted, approved);
     }
@@ -168,12 +163,13 @@ static int decided(oauth2_authz_t *az, const char *decision)
     request_rec *r = az->tr.r;
     const char *err;
 
-    if (!oauth2_csrf_check(r->pool, az->tr.conf->consent_key,
-                           bound_fields(az),
+    if (!oauth2_csrf_check(r->pool, az->tr.conf->consent_key, bound_fields(az),
                            oauth2_form_get(az->tr.params, "csrf"),
                            apr_time_now(), CONSENT_MAX_AGE)) {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, OAUTH2_LOGNO(00017)
-                      "consent answer refused: bad or expired form token");
+        ap_log_rerror(
+            APLOG_MARK, APLOG_INFO, 0, r,
+            OAUTH2_LOGNO(
+                00017) "consent answer refused: bad or expired form token");
         return oauth2_html_error(r, HTTP_BAD_REQUEST,
                                  "The consent form has expired or did not "
                                  "come from this server. Start again from "
@@ -186,10 +182,9 @@ static int decided(oauth2_authz_t *az, const char *decision)
     }
     if (az->tr.conf->consent_remember &&
         oauth2_store_consent_grant(az->tr.store, az->owner,
-                                   az->tr.client->client_id, az->scope,
-                                   &err)) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, OAUTH2_LOGNO(00018)
-                      "storing consent failed: %s", err);
+                                   az->tr.client->client_id, az->scope, &err)) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      OAUTH2_LOGNO(00018) "storing consent failed: %s", err);
         return oauth2_authz_redirect_error(az, "temporarily_unavailable",
                                            "try again shortly");
     }
@@ -210,8 +205,7 @@ int oauth2_authz_consent(oauth2_authz_t *az)
     if (az->tr.conf->consent_remember) {
         if (remembered(az, &covered, &err) != APR_SUCCESS) {
             ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, az->tr.r,
-                          OAUTH2_LOGNO(00019) "consent lookup failed: %s",
-                          err);
+                          OAUTH2_LOGNO(00019) "consent lookup failed: %s", err);
             return oauth2_authz_redirect_error(az, "temporarily_unavailable",
                                                "try again shortly");
         }

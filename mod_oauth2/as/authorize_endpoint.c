@@ -28,8 +28,8 @@ static int read_params(oauth2_authz_t *az)
     int status;
 
     if (r->method_number == M_POST) {
-        status = oauth2_form_body_read(r, &az->tr.params, &az->duplicates,
-                                       &err);
+        status =
+            oauth2_form_body_read(r, &az->tr.params, &az->duplicates, &err);
     }
     else {
         err = oauth2_form_parse(r->pool, args, strlen(args), &az->tr.params,
@@ -37,16 +37,21 @@ static int read_params(oauth2_authz_t *az)
         status = err ? HTTP_BAD_REQUEST : OK;
     }
     if (status != OK) {
-        return oauth2_html_error(r, status, apr_pstrcat(
-            r->pool, "The authorization request is malformed: ", err, NULL));
+        return oauth2_html_error(
+            r, status,
+            apr_pstrcat(r->pool,
+                        "The authorization request is malformed: ", err, NULL));
     }
     return PASS;
 }
 
 static int bad_client(oauth2_authz_t *az, const char *why)
 {
-    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, az->tr.r, OAUTH2_LOGNO(00012)
-                  "authorization request refused without redirect: %s", why);
+    ap_log_rerror(
+        APLOG_MARK, APLOG_INFO, 0, az->tr.r,
+        OAUTH2_LOGNO(
+            00012) "authorization request refused without redirect: %s",
+        why);
     return oauth2_html_error(az->tr.r, HTTP_BAD_REQUEST, why);
 }
 
@@ -159,8 +164,7 @@ static int validate(oauth2_authz_t *az)
             apr_pstrcat(az->tr.r->pool, "the client may not use the ", grant,
                         " grant", NULL));
     }
-    err = oauth2_token_scope(&az->tr,
-                             oauth2_form_get(az->tr.params, "scope"),
+    err = oauth2_token_scope(&az->tr, oauth2_form_get(az->tr.params, "scope"),
                              oauth2_token_client_scopes(&az->tr), &az->scope);
     if (err) {
         return oauth2_authz_redirect_error(az, "invalid_scope", err);
@@ -177,10 +181,12 @@ int oauth2_authorize_endpoint(request_rec *r)
     int status;
 
     if (!r->user) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, OAUTH2_LOGNO(00014)
-                      "the oauth2-authorize location must be protected by "
-                      "Apache authentication (AuthType and Require "
-                      "valid-user): no authenticated owner");
+        ap_log_rerror(
+            APLOG_MARK, APLOG_ERR, 0, r,
+            OAUTH2_LOGNO(
+                00014) "the oauth2-authorize location must be protected by "
+                       "Apache authentication (AuthType and Require "
+                       "valid-user): no authenticated owner");
         return oauth2_html_error(r, HTTP_INTERNAL_SERVER_ERROR,
                                  "The sign-in in front of this page is not "
                                  "configured.");

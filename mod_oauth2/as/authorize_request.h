@@ -9,13 +9,13 @@ typedef struct {
     oauth2_token_request_t tr; /* request, configuration, store, client */
     const char *owner;         /* r->user: Apache authenticated the owner */
     apr_array_header_t *duplicates; /* repeated parameters, or NULL */
-    const char *redirect_uri;  /* verified destination of the answer */
-    const char *redirect_sent; /* as in the request; NULL if omitted */
+    const char *redirect_uri;       /* verified destination of the answer */
+    const char *redirect_sent;      /* as in the request; NULL if omitted */
     const char *response_type;
-    int implicit;              /* response_type=token: answer in fragment */
+    int implicit; /* response_type=token: answer in fragment */
     const char *state;
-    const char *scope;         /* as decided */
-    const char *challenge;     /* PKCE, code flow only */
+    const char *scope;     /* as decided */
+    const char *challenge; /* PKCE, code flow only */
     const char *method;
 } oauth2_authz_t;
 

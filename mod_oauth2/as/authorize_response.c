@@ -17,9 +17,9 @@ static int redirect(oauth2_authz_t *az, apr_array_header_t *params)
 
     oauth2_redirect_param(r->pool, &params, "state", az->state);
     oauth2_redirect_param(r->pool, &params, "iss", az->tr.conf->issuer);
-    apr_table_setn(r->headers_out, "Location",
-                   oauth2_redirect_build(r->pool, az->redirect_uri,
-                                         az->implicit, params));
+    apr_table_setn(
+        r->headers_out, "Location",
+        oauth2_redirect_build(r->pool, az->redirect_uri, az->implicit, params));
     apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
     apr_table_setn(r->err_headers_out, "Referrer-Policy", "no-referrer");
     return HTTP_MOVED_TEMPORARILY;
@@ -30,9 +30,10 @@ int oauth2_authz_redirect_error(oauth2_authz_t *az, const char *error,
 {
     apr_array_header_t *params = NULL;
 
-    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, az->tr.r, OAUTH2_LOGNO(00015)
-                  "authorization request of client '%s': %s (%s)",
-                  az->tr.client->client_id, error, description);
+    ap_log_rerror(
+        APLOG_MARK, APLOG_INFO, 0, az->tr.r,
+        OAUTH2_LOGNO(00015) "authorization request of client '%s': %s (%s)",
+        az->tr.client->client_id, error, description);
     oauth2_redirect_param(az->tr.r->pool, &params, "error", error);
     oauth2_redirect_param(az->tr.r->pool, &params, "error_description",
                           description);
@@ -41,8 +42,9 @@ int oauth2_authz_redirect_error(oauth2_authz_t *az, const char *error,
 
 static int unavailable(oauth2_authz_t *az, const char *what, const char *err)
 {
-    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, az->tr.r, OAUTH2_LOGNO(00016)
-                  "authorization endpoint: %s failed: %s", what, err);
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, az->tr.r,
+                  OAUTH2_LOGNO(00016) "authorization endpoint: %s failed: %s",
+                  what, err);
     return oauth2_authz_redirect_error(az, "temporarily_unavailable",
                                        "try again shortly");
 }
@@ -86,9 +88,9 @@ static int respond_token(oauth2_authz_t *az)
     }
     oauth2_redirect_param(r->pool, &params, "access_token", minted.access);
     oauth2_redirect_param(r->pool, &params, "token_type", "Bearer");
-    oauth2_redirect_param(r->pool, &params, "expires_in",
-                          apr_itoa(r->pool,
-                                   az->tr.conf->access_token_lifetime));
+    oauth2_redirect_param(
+        r->pool, &params, "expires_in",
+        apr_itoa(r->pool, az->tr.conf->access_token_lifetime));
     oauth2_redirect_param(r->pool, &params, "scope", az->scope);
     return redirect(az, params);
 }

@@ -19,9 +19,9 @@ int oauth2_client_request_read(oauth2_token_request_t *tr, int *done)
     if (tr->r->method_number != M_POST) {
         tr->r->allowed = AP_METHOD_BIT << M_POST;
         apr_table_setn(tr->r->err_headers_out, "Allow", "POST");
-        *done = oauth2_token_error(tr, HTTP_METHOD_NOT_ALLOWED,
-                                   "invalid_request",
-                                   "this endpoint accepts POST only");
+        *done =
+            oauth2_token_error(tr, HTTP_METHOD_NOT_ALLOWED, "invalid_request",
+                               "this endpoint accepts POST only");
         return !OK;
     }
     status = oauth2_form_body_read(tr->r, &tr->params, NULL, &err);
@@ -38,9 +38,11 @@ int oauth2_client_request_read(oauth2_token_request_t *tr, int *done)
 static int invalid_client(oauth2_token_request_t *tr, const char *id,
                           const char *why)
 {
-    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, tr->r, OAUTH2_LOGNO(00004)
-                  "client authentication failed for client_id '%s': %s",
-                  id ? id : "(none)", why);
+    ap_log_rerror(
+        APLOG_MARK, APLOG_INFO, 0, tr->r,
+        OAUTH2_LOGNO(
+            00004) "client authentication failed for client_id '%s': %s",
+        id ? id : "(none)", why);
     if (tr->used_basic) {
         apr_table_setn(tr->r->err_headers_out, "WWW-Authenticate",
                        apr_psprintf(tr->r->pool, "Basic realm=\"%s\"",
@@ -89,8 +91,8 @@ int oauth2_client_authenticate(oauth2_token_request_t *tr, int *done)
         return !OK;
     }
     if ((err = credentials(tr, &id, &secret))) {
-        *done = oauth2_token_error(tr, HTTP_BAD_REQUEST, "invalid_request",
-                                   err);
+        *done =
+            oauth2_token_error(tr, HTTP_BAD_REQUEST, "invalid_request", err);
         return !OK;
     }
     if (!id) {
@@ -112,14 +114,15 @@ int oauth2_client_authenticate(oauth2_token_request_t *tr, int *done)
     }
     /* A public client has no secret; a confidential one must prove its
      * secret, compared as SHA-256 digests in constant time. */
-    if (client->secret_hash ? !secret ||
-                              !oauth2_secret_equal(
-                                  oauth2_sha256_hex(tr->r->pool, secret),
-                                  client->secret_hash)
-                            : secret != NULL) {
-        *done = invalid_client(tr, id, client->secret_hash
-                                           ? "wrong or missing secret"
-                                           : "public client sent a secret");
+    if (client->secret_hash
+            ? !secret ||
+                  !oauth2_secret_equal(oauth2_sha256_hex(tr->r->pool, secret),
+                                       client->secret_hash)
+            : secret != NULL) {
+        *done =
+            invalid_client(tr, id,
+                           client->secret_hash ? "wrong or missing secret"
+                                               : "public client sent a secret");
         return !OK;
     }
     tr->client = client;

@@ -11,8 +11,7 @@ int oauth2_grant_client_credentials(oauth2_token_request_t *tr)
     err = oauth2_token_scope(tr, oauth2_form_get(tr->params, "scope"),
                              oauth2_token_client_scopes(tr), &g.scope);
     if (err) {
-        return oauth2_token_error(tr, HTTP_BAD_REQUEST, "invalid_scope",
-                                  err);
+        return oauth2_token_error(tr, HTTP_BAD_REQUEST, "invalid_scope", err);
     }
     return oauth2_token_issue(tr, &g);
 }

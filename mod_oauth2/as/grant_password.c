@@ -13,8 +13,8 @@ APLOG_USE_MODULE(oauth2);
 
 /* AUTH_GRANTED, AUTH_DENIED, AUTH_USER_NOT_FOUND or AUTH_GENERAL_ERROR:
  * the providers are asked in order until one knows the user. */
-static authn_status check_password(oauth2_token_request_t *tr,
-                                   const char *user, const char *password)
+static authn_status check_password(oauth2_token_request_t *tr, const char *user,
+                                   const char *password)
 {
     const apr_array_header_t *names = tr->conf->password_providers;
     authn_status status = AUTH_USER_NOT_FOUND;
@@ -22,12 +22,13 @@ static authn_status check_password(oauth2_token_request_t *tr,
 
     for (i = 0; i < names->nelts && status == AUTH_USER_NOT_FOUND; i++) {
         const char *name = APR_ARRAY_IDX(names, i, const char *);
-        const authn_provider *p = ap_lookup_provider(
-            AUTHN_PROVIDER_GROUP, name, AUTHN_PROVIDER_VERSION);
+        const authn_provider *p = ap_lookup_provider(AUTHN_PROVIDER_GROUP, name,
+                                                     AUTHN_PROVIDER_VERSION);
         if (!p || !p->check_password) {
             ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, tr->r,
                           OAUTH2_LOGNO(00009) "authn provider '%s' cannot "
-                          "check passwords", name);
+                                              "check passwords",
+                          name);
             return AUTH_GENERAL_ERROR;
         }
         apr_table_setn(tr->r->notes, AUTHN_PROVIDER_NAME_NOTE, name);
@@ -45,9 +46,11 @@ int oauth2_grant_password(oauth2_token_request_t *tr)
     const char *err;
 
     if (!tr->conf->password_providers) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, tr->r, OAUTH2_LOGNO(00010)
-                      "password grant requested but OAuth2PasswordProvider "
-                      "is not set");
+        ap_log_rerror(
+            APLOG_MARK, APLOG_ERR, 0, tr->r,
+            OAUTH2_LOGNO(
+                00010) "password grant requested but OAuth2PasswordProvider "
+                       "is not set");
         return oauth2_token_error(tr, HTTP_BAD_REQUEST,
                                   "unsupported_grant_type",
                                   "the password grant is not configured");
@@ -59,8 +62,7 @@ int oauth2_grant_password(oauth2_token_request_t *tr)
     err = oauth2_token_scope(tr, oauth2_form_get(tr->params, "scope"),
                              oauth2_token_client_scopes(tr), &g.scope);
     if (err) {
-        return oauth2_token_error(tr, HTTP_BAD_REQUEST, "invalid_scope",
-                                  err);
+        return oauth2_token_error(tr, HTTP_BAD_REQUEST, "invalid_scope", err);
     }
     switch (check_password(tr, user, password)) {
     case AUTH_GRANTED:
@@ -68,9 +70,11 @@ int oauth2_grant_password(oauth2_token_request_t *tr)
     case AUTH_GENERAL_ERROR:
         return oauth2_token_unavailable(tr, "checking the password", NULL);
     default:
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, tr->r, OAUTH2_LOGNO(00011)
-                      "password grant: wrong credentials for user '%s'",
-                      user);
+        ap_log_rerror(
+            APLOG_MARK, APLOG_INFO, 0, tr->r,
+            OAUTH2_LOGNO(
+                00011) "password grant: wrong credentials for user '%s'",
+            user);
         return oauth2_token_error(tr, HTTP_BAD_REQUEST, "invalid_grant",
                                   "wrong username or password");
     }

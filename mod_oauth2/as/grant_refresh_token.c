@@ -42,8 +42,7 @@ int oauth2_grant_refresh_token(oauth2_token_request_t *tr)
     err = oauth2_token_scope(tr, oauth2_form_get(tr->params, "scope"),
                              old->scope, &g.scope);
     if (err) {
-        return oauth2_token_error(tr, HTTP_BAD_REQUEST, "invalid_scope",
-                                  err);
+        return oauth2_token_error(tr, HTTP_BAD_REQUEST, "invalid_scope", err);
     }
     g.user = old->user_id;
     g.family = old->family_id;

@@ -20,12 +20,11 @@ static json_t *describe(oauth2_token_request_t *tr, const oauth2_token_t *t)
         (!access && strcmp(t->client_id, tr->client->client_id))) {
         return json_pack("{s:b}", "active", 0);
     }
-    body = json_pack("{s:b, s:s, s:s, s:s, s:I, s:I, s:s, s:s}", "active",
-                     1, "scope", t->scope, "client_id", t->client_id,
-                     "token_type", access ? "Bearer" : "refresh_token", "exp",
-                     (json_int_t)t->expires_at, "iat",
-                     (json_int_t)t->issued_at, "sub",
-                     t->user_id ? t->user_id : t->client_id, "iss",
+    body = json_pack("{s:b, s:s, s:s, s:s, s:I, s:I, s:s, s:s}", "active", 1,
+                     "scope", t->scope, "client_id", t->client_id, "token_type",
+                     access ? "Bearer" : "refresh_token", "exp",
+                     (json_int_t)t->expires_at, "iat", (json_int_t)t->issued_at,
+                     "sub", t->user_id ? t->user_id : t->client_id, "iss",
                      tr->conf->issuer);
     if (body && t->user_id) {
         json_object_set_new(body, "username", json_string(t->user_id));
@@ -54,8 +53,8 @@ int oauth2_introspect_endpoint(request_rec *r)
         return oauth2_token_error(&tr, HTTP_BAD_REQUEST, "invalid_request",
                                   "token is missing");
     }
-    rv = oauth2_store_token_get(tr.store, oauth2_sha256_hex(r->pool, token),
-                                &t, &err);
+    rv = oauth2_store_token_get(tr.store, oauth2_sha256_hex(r->pool, token), &t,
+                                &err);
     if (rv == APR_NOTFOUND) {
         return oauth2_json_send(r, HTTP_OK, json_pack("{s:b}", "active", 0));
     }

@@ -18,22 +18,20 @@ static json_t *string_array(const apr_array_header_t *words)
     int i;
 
     for (i = 0; words && i < words->nelts; i++) {
-        json_array_append_new(a, json_string(APR_ARRAY_IDX(words, i,
-                                                           const char *)));
+        json_array_append_new(
+            a, json_string(APR_ARRAY_IDX(words, i, const char *)));
     }
     return a;
 }
 
-static json_t *grants_and_responses(const oauth2_server_conf_t *c,
-                                    json_t *doc)
+static json_t *grants_and_responses(const oauth2_server_conf_t *c, json_t *doc)
 {
     json_t *grants = json_array(), *responses = json_array();
     unsigned int bit;
 
     for (bit = 1; bit <= OAUTH2_GRANTS_ALL; bit <<= 1) {
         if ((c->grant_types & bit) && bit != OAUTH2_GRANT_IMPLICIT) {
-            json_array_append_new(grants,
-                                  json_string(oauth2_grant_name(bit)));
+            json_array_append_new(grants, json_string(oauth2_grant_name(bit)));
         }
     }
     if (c->grant_types & OAUTH2_GRANT_IMPLICIT) {
@@ -99,9 +97,9 @@ int oauth2_metadata_endpoint(request_rec *r)
     }
     json_decref(doc);
     /* Cacheable: clients may keep it (an hour) and revalidate by ETag. */
-    apr_table_setn(r->headers_out, "ETag",
-                   apr_psprintf(r->pool, "\"%.16s\"",
-                                oauth2_sha256_hex(r->pool, text)));
+    apr_table_setn(
+        r->headers_out, "ETag",
+        apr_psprintf(r->pool, "\"%.16s\"", oauth2_sha256_hex(r->pool, text)));
     apr_table_setn(r->headers_out, "Cache-Control", "public, max-age=3600");
     if ((status = ap_meets_conditions(r)) != OK) {
         free(text);

@@ -46,9 +46,9 @@ int oauth2_revoke_endpoint(request_rec *r)
     for (i = 0; i < revoked->nelts; i++) {
         oauth2_token_cache_remove(r, APR_ARRAY_IDX(revoked, i, const char *));
     }
-    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, OAUTH2_LOGNO(00024)
-                  "client '%s' revoked %d token(s)", tr.client->client_id,
-                  revoked->nelts);
+    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                  OAUTH2_LOGNO(00024) "client '%s' revoked %d token(s)",
+                  tr.client->client_id, revoked->nelts);
     /* §2.2: 200 whether or not the token was known or the client's. */
     apr_table_setn(r->headers_out, "Cache-Control", "no-store");
     ap_set_content_length(r, 0);

@@ -31,14 +31,16 @@ static int serve_grant(oauth2_token_request_t *tr, apr_size_t g,
         return oauth2_token_error(tr, HTTP_BAD_REQUEST, "unauthorized_client",
                                   apr_psprintf(tr->r->pool,
                                                "public clients cannot use "
-                                               "the %s grant", name));
+                                               "the %s grant",
+                                               name));
     }
     if (!(tr->conf->grant_types & oauth2_grant_from_name(name)) ||
         !oauth2_client_has_grant(tr->client, name)) {
         return oauth2_token_error(tr, HTTP_BAD_REQUEST, "unauthorized_client",
                                   apr_psprintf(tr->r->pool,
                                                "the client may not use the "
-                                               "%s grant", name));
+                                               "%s grant",
+                                               name));
     }
     return grants[g].serve(tr);
 }

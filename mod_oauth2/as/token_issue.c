@@ -25,9 +25,9 @@ int oauth2_token_error(oauth2_token_request_t *tr, int status,
 int oauth2_token_unavailable(oauth2_token_request_t *tr, const char *what,
                              const char *detail)
 {
-    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, tr->r, OAUTH2_LOGNO(00006)
-                  "token endpoint: %s failed%s%s", what, detail ? ": " : "",
-                  detail ? detail : "");
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, tr->r,
+                  OAUTH2_LOGNO(00006) "token endpoint: %s failed%s%s", what,
+                  detail ? ": " : "", detail ? detail : "");
     apr_table_setn(tr->r->err_headers_out, "Retry-After", "5");
     return oauth2_token_error(tr, HTTP_SERVICE_UNAVAILABLE,
                               "temporarily_unavailable",
@@ -92,8 +92,7 @@ const char *oauth2_token_scope(oauth2_token_request_t *tr,
         return err;
     }
     if ((missing = oauth2_scope_missing(want, allowed))) {
-        return apr_psprintf(tr->r->pool, "scope '%s' is not allowed",
-                            missing);
+        return apr_psprintf(tr->r->pool, "scope '%s' is not allowed", missing);
     }
     *granted = oauth2_scope_join(tr->r->pool, want);
     return NULL;
@@ -114,8 +113,7 @@ static json_t *token_response(oauth2_token_request_t *tr, const char *access,
 {
     json_t *body = json_pack("{s:s, s:s, s:i, s:s}", "access_token", access,
                              "token_type", "Bearer", "expires_in",
-                             tr->conf->access_token_lifetime, "scope",
-                             scope);
+                             tr->conf->access_token_lifetime, "scope", scope);
 
     if (body && refresh) {
         json_object_set_new(body, "refresh_token", json_string(refresh));
@@ -127,8 +125,7 @@ static json_t *token_response(oauth2_token_request_t *tr, const char *access,
  * stored hashed like an opaque token, so revocation and introspection
  * work the same for both formats. */
 static const char *jwt_access_token(oauth2_token_request_t *tr,
-                                    const oauth2_grant_result_t *g,
-                                    char **jwt)
+                                    const oauth2_grant_result_t *g, char **jwt)
 {
     const oauth2_server_conf_t *c = tr->conf;
     apr_int64_t now = apr_time_sec(apr_time_now());
@@ -148,8 +145,8 @@ static const char *jwt_access_token(oauth2_token_request_t *tr,
     if (!claims) {
         return "cannot build the JWT claims";
     }
-    err = oauth2_jws_sign(tr->r->pool, c->signer->key, c->signer->kid,
-                          "at+jwt", claims, &signed_jwt);
+    err = oauth2_jws_sign(tr->r->pool, c->signer->key, c->signer->kid, "at+jwt",
+                          claims, &signed_jwt);
     json_decref(claims);
     *jwt = (char *)signed_jwt;
     return err;
@@ -174,24 +171,23 @@ apr_status_t oauth2_token_mint(oauth2_token_request_t *tr,
         return APR_EGENERAL;
     }
     if ((wants_refresh(tr, g) &&
-         oauth2_random_token(tr->r->pool, OAUTH2_TOKEN_BYTES,
-                             &out->refresh))) {
+         oauth2_random_token(tr->r->pool, OAUTH2_TOKEN_BYTES, &out->refresh))) {
         *err = "the random generator failed";
         return APR_EGENERAL;
     }
     row.access_hash = oauth2_sha256_hex(tr->r->pool, out->access);
     row.access_lifetime = tr->conf->access_token_lifetime;
-    row.refresh_hash = out->refresh
-                           ? oauth2_sha256_hex(tr->r->pool, out->refresh)
-                           : NULL;
+    row.refresh_hash =
+        out->refresh ? oauth2_sha256_hex(tr->r->pool, out->refresh) : NULL;
     row.refresh_lifetime = tr->conf->refresh_token_lifetime;
-    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, tr->r, OAUTH2_LOGNO(00007)
-                  "issuing %s token %.8s... to client '%s' (grant %s)",
-                  out->refresh ? "access+refresh" : "access",
-                  row.access_hash, tr->client->client_id, tr->grant_type);
+    ap_log_rerror(
+        APLOG_MARK, APLOG_DEBUG, 0, tr->r,
+        OAUTH2_LOGNO(
+            00007) "issuing %s token %.8s... to client '%s' (grant %s)",
+        out->refresh ? "access+refresh" : "access", row.access_hash,
+        tr->client->client_id, tr->grant_type);
     if (g->rotate_from) {
-        return oauth2_store_token_rotate(tr->store, g->rotate_from, &row,
-                                         err);
+        return oauth2_store_token_rotate(tr->store, g->rotate_from, &row, err);
     }
     if (g->code_hash) {
         return oauth2_store_token_redeem_code(tr->store, g->code_hash, &row,
@@ -226,8 +222,8 @@ int oauth2_token_issue(oauth2_token_request_t *tr,
     return oauth2_json_send(tr->r, HTTP_OK, body);
 }
 
-int oauth2_token_refuse_family(oauth2_token_request_t *tr,
-                               const char *family, const char *why)
+int oauth2_token_refuse_family(oauth2_token_request_t *tr, const char *family,
+                               const char *why)
 {
     apr_array_header_t *revoked;
     const char *err;
@@ -240,8 +236,10 @@ int oauth2_token_refuse_family(oauth2_token_request_t *tr,
         oauth2_token_cache_remove(tr->r,
                                   APR_ARRAY_IDX(revoked, i, const char *));
     }
-    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, tr->r, OAUTH2_LOGNO(00008)
-                  "client '%s': %s; revoked %d token(s) of that grant",
-                  tr->client->client_id, why, revoked->nelts);
+    ap_log_rerror(
+        APLOG_MARK, APLOG_WARNING, 0, tr->r,
+        OAUTH2_LOGNO(
+            00008) "client '%s': %s; revoked %d token(s) of that grant",
+        tr->client->client_id, why, revoked->nelts);
     return oauth2_token_error(tr, HTTP_BAD_REQUEST, "invalid_grant", why);
 }

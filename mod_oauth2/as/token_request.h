@@ -58,13 +58,12 @@ int oauth2_pkce_required(const oauth2_server_conf_t *conf,
                          const oauth2_client_t *client);
 
 /* Whether the client is registered for the grant (protocol name). */
-int oauth2_client_has_grant(const oauth2_client_t *client,
-                            const char *grant);
+int oauth2_client_has_grant(const oauth2_client_t *client, const char *grant);
 
 /* Tokens as created: the raw values exist here and in the response only. */
 typedef struct {
     char *access;
-    char *refresh;           /* NULL: none issued */
+    char *refresh; /* NULL: none issued */
 } oauth2_minted_t;
 
 /* Creates and stores the tokens of a grant. APR_NOTFOUND when the refresh
@@ -81,7 +80,7 @@ int oauth2_token_issue(oauth2_token_request_t *tr,
 /* Revokes every token of a family (a replayed code, a reused refresh
  * token: RFC 6749 §4.1.2, RFC 9700 §4.14) and refuses with
  * invalid_grant. */
-int oauth2_token_refuse_family(oauth2_token_request_t *tr,
-                               const char *family, const char *why);
+int oauth2_token_refuse_family(oauth2_token_request_t *tr, const char *family,
+                               const char *why);
 
 #endif

@@ -37,8 +37,8 @@ static const char *twice(cmd_parms *cmd)
 /* Splits a raw argument line into words (quotes honoured). */
 static apr_array_header_t *words(cmd_parms *cmd, const char *args)
 {
-    apr_array_header_t *out = apr_array_make(cmd->pool, 4,
-                                             sizeof(const char *));
+    apr_array_header_t *out =
+        apr_array_make(cmd->pool, 4, sizeof(const char *));
     const char *w;
 
     while (*(w = ap_getword_conf(cmd->pool, &args))) {
@@ -72,8 +72,8 @@ static const char *set_issuer(cmd_parms *cmd, void *d, const char *arg)
  * the issuer: https (http on loopback), no fragment. */
 static const char *set_url(cmd_parms *cmd, void *d, const char *arg)
 {
-    const char **field = (const char **)((char *)server_conf(cmd) +
-                                         (apr_size_t)cmd->info);
+    const char **field =
+        (const char **)((char *)server_conf(cmd) + (apr_size_t)cmd->info);
     const char *err = oauth2_endpoint_url_check(cmd->temp_pool, arg);
 
     if (*field) {
@@ -95,10 +95,10 @@ typedef struct {
 } seconds_slot_t;
 
 #define SLOT(field) APR_OFFSETOF(oauth2_server_conf_t, field)
-static seconds_slot_t access_token_lifetime = {
-    SLOT(access_token_lifetime), 1, 31536000};
-static seconds_slot_t refresh_token_lifetime = {
-    SLOT(refresh_token_lifetime), 0, 315360000};
+static seconds_slot_t access_token_lifetime = {SLOT(access_token_lifetime), 1,
+                                               31536000};
+static seconds_slot_t refresh_token_lifetime = {SLOT(refresh_token_lifetime), 0,
+                                                315360000};
 static seconds_slot_t code_lifetime = {SLOT(code_lifetime), 1, 600};
 static seconds_slot_t token_cache_ttl = {SLOT(token_cache_ttl), 1, 86400};
 
@@ -114,11 +114,11 @@ static const char *set_seconds(cmd_parms *cmd, void *d, const char *arg)
     }
     errno = 0;
     v = apr_strtoi64(arg, &end, 10);
-    if (!apr_isdigit(*arg) || *end || errno || v < slot->min ||
-        v > slot->max) {
-        return apr_psprintf(cmd->pool, "%s: expects a number of seconds "
-                            "from %d to %d, not '%s'", cmd->cmd->name,
-                            slot->min, slot->max, arg);
+    if (!apr_isdigit(*arg) || *end || errno || v < slot->min || v > slot->max) {
+        return apr_psprintf(cmd->pool,
+                            "%s: expects a number of seconds "
+                            "from %d to %d, not '%s'",
+                            cmd->cmd->name, slot->min, slot->max, arg);
     }
     *field = (int)v;
     return NULL;
@@ -209,8 +209,7 @@ static const char *set_pkce(cmd_parms *cmd, void *d, const char *arg)
         c->pkce = OAUTH2_PKCE_OPTIONAL;
     }
     else {
-        return fail(cmd, "expects required, public or optional, not '%s'",
-                    arg);
+        return fail(cmd, "expects required, public or optional, not '%s'", arg);
     }
     return NULL;
 }
@@ -263,7 +262,8 @@ static const char *set_password_provider(cmd_parms *cmd, void *d,
          * before this line. */
         if (!ap_lookup_provider(AUTHN_PROVIDER_GROUP, name,
                                 AUTHN_PROVIDER_VERSION)) {
-            return fail(cmd, "unknown authn provider '%s' (is its module, "
+            return fail(cmd,
+                        "unknown authn provider '%s' (is its module, "
                         "e.g. mod_authn_file, loaded before this line?)",
                         name);
         }
@@ -276,8 +276,8 @@ static const char *set_token_cache(cmd_parms *cmd, void *d, const char *arg)
 {
     oauth2_server_conf_t *c = server_conf(cmd);
     const char *colon = strchr(arg, ':');
-    const char *name = colon ? apr_pstrmemdup(cmd->pool, arg, colon - arg)
-                             : arg;
+    const char *name =
+        colon ? apr_pstrmemdup(cmd->pool, arg, colon - arg) : arg;
     /* One cache serves every virtual host. */
     const char *ctx = ap_check_cmd_context(cmd, NOT_IN_VIRTUALHOST);
 
@@ -290,9 +290,11 @@ static const char *set_token_cache(cmd_parms *cmd, void *d, const char *arg)
     if (strcasecmp(arg, "none") &&
         !ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name,
                             AP_SOCACHE_PROVIDER_VERSION)) {
-        return fail(cmd, "unknown socache provider '%s' (expects none, or "
+        return fail(cmd,
+                    "unknown socache provider '%s' (expects none, or "
                     "shmcb, memcache, redis… with mod_socache_<name> "
-                    "loaded before this line)", name);
+                    "loaded before this line)",
+                    name);
     }
     c->token_cache = strcasecmp(arg, "none") ? arg : "none";
     return NULL;
@@ -302,8 +304,8 @@ static const char *set_token_cache(cmd_parms *cmd, void *d, const char *arg)
  * when the configuration is checked. */
 static const char *set_file(cmd_parms *cmd, void *d, const char *path)
 {
-    const char **field = (const char **)((char *)server_conf(cmd) +
-                                         (apr_size_t)cmd->info);
+    const char **field =
+        (const char **)((char *)server_conf(cmd) + (apr_size_t)cmd->info);
     const char *full = ap_server_root_relative(cmd->pool, path);
     apr_finfo_t finfo;
 
@@ -372,7 +374,8 @@ static const char *set_bearer_token_in(cmd_parms *cmd, void *dconf,
         }
         else if (!strcasecmp(w, "body")) {
             /* Reading the body here would take it from the handler. */
-            return fail(cmd, "%s", "body is not supported yet (use header "
+            return fail(cmd, "%s",
+                        "body is not supported yet (use header "
                         "or query)");
         }
         else {
@@ -397,8 +400,10 @@ static const char *set_realm(cmd_parms *cmd, void *dconf, const char *arg)
     /* It is sent as a quoted-string in WWW-Authenticate. */
     for (p = arg; *p; p++) {
         if (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20) {
-            return fail(cmd, "'%s' must not contain quotes, backslashes or "
-                        "control characters", arg);
+            return fail(cmd,
+                        "'%s' must not contain quotes, backslashes or "
+                        "control characters",
+                        arg);
         }
     }
     d->realm = arg;
@@ -436,17 +441,19 @@ static const char *set_audience(cmd_parms *cmd, void *d, const char *arg)
  * must fail loudly here instead of half-working. */
 static const char *foreign_directive(cmd_parms *cmd, void *d, const char *a)
 {
-    return apr_pstrcat(cmd->pool, cmd->cmd->name, " belongs to a different "
+    return apr_pstrcat(cmd->pool, cmd->cmd->name,
+                       " belongs to a different "
                        "module also called mod_oauth2 (Debian's "
                        "libapache2-mod-oauth2); this mod_oauth2 protects "
                        "resources with AuthType oauth2 and Require "
-                       "oauth2-scope, see its README", NULL);
+                       "oauth2-scope, see its README",
+                       NULL);
 }
 
-#define SERVER_DIRECTIVE(name, fn, info, kind, help) \
+#define SERVER_DIRECTIVE(name, fn, info, kind, help)                           \
     AP_INIT_##kind(name, fn, info, RSRC_CONF, help)
-#define FOREIGN(name) \
-    AP_INIT_RAW_ARGS(name, foreign_directive, NULL, OR_ALL, \
+#define FOREIGN(name)                                                          \
+    AP_INIT_RAW_ARGS(name, foreign_directive, NULL, OR_ALL,                    \
                      "not a directive of this mod_oauth2")
 
 const command_rec oauth2_commands[] = {
@@ -459,8 +466,7 @@ const command_rec oauth2_commands[] = {
                      &refresh_token_lifetime, TAKE1,
                      "Refresh token lifetime in seconds, 0 = none "
                      "(default 1209600)"),
-    SERVER_DIRECTIVE(OAUTH2_D_CODE_LIFETIME, set_seconds,
-                     &code_lifetime, TAKE1,
+    SERVER_DIRECTIVE(OAUTH2_D_CODE_LIFETIME, set_seconds, &code_lifetime, TAKE1,
                      "Authorization code lifetime in seconds (default 60)"),
     SERVER_DIRECTIVE(OAUTH2_D_ACCESS_TOKEN_FORMAT, set_token_format, NULL,
                      TAKE1, "opaque or jwt (default opaque)"),
@@ -473,12 +479,13 @@ const command_rec oauth2_commands[] = {
     SERVER_DIRECTIVE(OAUTH2_D_PKCE_METHODS, set_pkce_methods, NULL, RAW_ARGS,
                      "S256 [plain] (default S256)"),
     SERVER_DIRECTIVE(OAUTH2_D_PASSWORD_PROVIDER, set_password_provider, NULL,
-                     RAW_ARGS, "Authn providers that check owner passwords "
+                     RAW_ARGS,
+                     "Authn providers that check owner passwords "
                      "for the password grant"),
     SERVER_DIRECTIVE(OAUTH2_D_TOKEN_CACHE, set_token_cache, NULL, TAKE1,
                      "none or socache provider[:args] (default shmcb)"),
-    SERVER_DIRECTIVE(OAUTH2_D_TOKEN_CACHE_TTL, set_seconds,
-                     &token_cache_ttl, TAKE1,
+    SERVER_DIRECTIVE(OAUTH2_D_TOKEN_CACHE_TTL, set_seconds, &token_cache_ttl,
+                     TAKE1,
                      "Seconds a validated token stays cached (default 30)"),
     SERVER_DIRECTIVE(OAUTH2_D_CONSENT_TEMPLATE, set_file,
                      (void *)SLOT(consent_template), TAKE1,
@@ -488,7 +495,8 @@ const command_rec oauth2_commands[] = {
                      "File whose contents key the consent form's "
                      "anti-forgery tokens (default: random per start)"),
     SERVER_DIRECTIVE(OAUTH2_D_CONSENT_REMEMBER, set_consent_remember, NULL,
-                     FLAG, "Remember consent per owner and client "
+                     FLAG,
+                     "Remember consent per owner and client "
                      "(default On)"),
     SERVER_DIRECTIVE(OAUTH2_D_SCOPES_SUPPORTED, set_scopes_supported, NULL,
                      RAW_ARGS, "Scopes this server knows"),
@@ -504,24 +512,25 @@ const command_rec oauth2_commands[] = {
     SERVER_DIRECTIVE(OAUTH2_D_INTROSPECTION_ENDPOINT, set_url,
                      (void *)SLOT(introspection_endpoint), TAKE1,
                      "Introspection endpoint URL in the metadata"),
-    SERVER_DIRECTIVE(OAUTH2_D_JWKS_URI, set_url, (void *)SLOT(jwks_uri),
-                     TAKE1, "JWKS URL in the metadata"),
+    SERVER_DIRECTIVE(OAUTH2_D_JWKS_URI, set_url, (void *)SLOT(jwks_uri), TAKE1,
+                     "JWKS URL in the metadata"),
     AP_INIT_RAW_ARGS(OAUTH2_D_BEARER_TOKEN_IN, set_bearer_token_in, NULL,
-                     OR_AUTHCFG, "Where a bearer token may be sent: header "
+                     OR_AUTHCFG,
+                     "Where a bearer token may be sent: header "
                      "[query] [body] (default header)"),
     AP_INIT_TAKE1(OAUTH2_D_REALM, set_realm, NULL, OR_AUTHCFG,
                   "Realm of WWW-Authenticate (default AuthName)"),
     SERVER_DIRECTIVE(OAUTH2_D_JWT_AUDIENCE, set_audience, NULL, TAKE1,
                      "The aud of JWT access tokens (default: the issuer)"),
     AP_INIT_FLAG(OAUTH2_D_FORWARD_AUTHORIZATION, set_dir_flag,
-                 (void *)APR_OFFSETOF(oauth2_dir_conf_t,
-                                      forward_authorization),
-                 OR_AUTHCFG, "Pass the Authorization header of an accepted "
+                 (void *)APR_OFFSETOF(oauth2_dir_conf_t, forward_authorization),
+                 OR_AUTHCFG,
+                 "Pass the Authorization header of an accepted "
                  "token on to the handler or backend (default Off)"),
     AP_INIT_FLAG(OAUTH2_D_JWT_REVOCATION_CHECK, set_dir_flag,
-                 (void *)APR_OFFSETOF(oauth2_dir_conf_t,
-                                      jwt_revocation_check),
-                 OR_AUTHCFG, "Also look JWT access tokens up in the "
+                 (void *)APR_OFFSETOF(oauth2_dir_conf_t, jwt_revocation_check),
+                 OR_AUTHCFG,
+                 "Also look JWT access tokens up in the "
                  "database, so revocation applies (default On)"),
     FOREIGN("OAuth2TokenVerify"),
     FOREIGN("OAuth2AcceptTokenIn"),

@@ -86,9 +86,9 @@ static const char *default_issuer(apr_pool_t *pool, server_rec *s)
 /* The paths the conf-examples use, under the issuer. */
 static void default_endpoints(apr_pool_t *pool, oauth2_server_conf_t *c)
 {
-#define DEFAULT_URL(f, path)                                                 \
-    if (!c->f) {                                                            \
-        c->f = apr_pstrcat(pool, c->issuer, path, NULL);                    \
+#define DEFAULT_URL(f, path)                                                   \
+    if (!c->f) {                                                               \
+        c->f = apr_pstrcat(pool, c->issuer, path, NULL);                       \
     }
     DEFAULT_URL(authorization_endpoint, "/oauth2/authorize");
     DEFAULT_URL(token_endpoint, "/oauth2/token");
@@ -130,18 +130,17 @@ static const char *load_consent(apr_pool_t *pool, oauth2_server_conf_t *c)
     apr_size_t len;
 
     if (c->consent_template &&
-        (err = read_file(pool, c->consent_template, &c->consent_page,
-                         &len))) {
+        (err = read_file(pool, c->consent_template, &c->consent_page, &len))) {
         return apr_pstrcat(pool, OAUTH2_D_CONSENT_TEMPLATE ": ", err, NULL);
     }
     if (c->consent_key_file) {
         if ((err = read_file(pool, c->consent_key_file, &text, &len))) {
-            return apr_pstrcat(pool, OAUTH2_D_CONSENT_KEY_FILE ": ", err,
-                               NULL);
+            return apr_pstrcat(pool, OAUTH2_D_CONSENT_KEY_FILE ": ", err, NULL);
         }
         if (len < OAUTH2_CSRF_KEY_LEN) {
-            return OAUTH2_D_CONSENT_KEY_FILE " needs at least 32 bytes of "
-                   "secret (e.g. openssl rand -base64 48)";
+            return OAUTH2_D_CONSENT_KEY_FILE
+                " needs at least 32 bytes of "
+                "secret (e.g. openssl rand -base64 48)";
         }
         oauth2_sha256(text, len, key);
     }
@@ -161,8 +160,8 @@ static const char *load_keys(apr_pool_t *pool, oauth2_server_conf_t *c)
 
     c->jwks = oauth2_jwks_make(pool);
     for (i = 0; i < c->signing_keys->nelts; i++) {
-        const oauth2_signing_key_conf_t *k = &APR_ARRAY_IDX(
-            c->signing_keys, i, oauth2_signing_key_conf_t);
+        const oauth2_signing_key_conf_t *k =
+            &APR_ARRAY_IDX(c->signing_keys, i, oauth2_signing_key_conf_t);
         if ((err = oauth2_key_load_private(pool, k->path, &key)) ||
             (err = oauth2_jwks_add(c->jwks, key, k->kid)) ||
             (!k->kid && (err = oauth2_jwk_thumbprint(pool, key, &kid)))) {
@@ -197,8 +196,8 @@ static const char *finish_one(apr_pool_t *pool, server_rec *s,
         c->token_cache = DEFAULT_TOKEN_CACHE;
     }
     if (!c->signing_keys) {
-        c->signing_keys = apr_array_make(pool, 1,
-                                         sizeof(oauth2_signing_key_conf_t));
+        c->signing_keys =
+            apr_array_make(pool, 1, sizeof(oauth2_signing_key_conf_t));
     }
     if (!c->jwt_audience) {
         c->jwt_audience = c->issuer;
@@ -208,8 +207,8 @@ static const char *finish_one(apr_pool_t *pool, server_rec *s,
     }
     if (c->access_token_format == OAUTH2_FORMAT_JWT &&
         c->signing_keys->nelts == 0) {
-        return OAUTH2_D_ACCESS_TOKEN_FORMAT " jwt needs at least one "
-            OAUTH2_D_SIGNING_KEY;
+        return OAUTH2_D_ACCESS_TOKEN_FORMAT
+            " jwt needs at least one " OAUTH2_D_SIGNING_KEY;
     }
     if ((c->grant_types & OAUTH2_GRANT_PASSWORD) && c->password_providers &&
         c->password_providers->nelts == 0) {

@@ -39,11 +39,10 @@ static const char *mac(apr_pool_t *pool, const unsigned char *key,
 }
 
 const char *oauth2_csrf_make(apr_pool_t *pool, const unsigned char *key,
-                             const apr_array_header_t *fields,
-                             apr_time_t now)
+                             const apr_array_header_t *fields, apr_time_t now)
 {
-    const char *seconds = apr_psprintf(pool, "%" APR_TIME_T_FMT,
-                                       apr_time_sec(now));
+    const char *seconds =
+        apr_psprintf(pool, "%" APR_TIME_T_FMT, apr_time_sec(now));
     const char *m = mac(pool, key, fields, seconds);
 
     return m ? apr_pstrcat(pool, seconds, ".", m, NULL) : NULL;

@@ -11,8 +11,7 @@
 
 /* A token binding fields (an array of const char *) at time now. */
 const char *oauth2_csrf_make(apr_pool_t *pool, const unsigned char *key,
-                             const apr_array_header_t *fields,
-                             apr_time_t now);
+                             const apr_array_header_t *fields, apr_time_t now);
 
 /* Whether token was made by oauth2_csrf_make for the same fields with the
  * same key, no more than max_age ago. */

@@ -136,13 +136,14 @@ const char *oauth2_form_parse(apr_pool_t *pool, const char *body,
                 apr_hash_set(t, name, APR_HASH_KEY_STRING, value);
             }
             else if (!duplicates) {
-                return apr_psprintf(pool, "parameter '%s' is included more "
-                                    "than once", name);
+                return apr_psprintf(pool,
+                                    "parameter '%s' is included more "
+                                    "than once",
+                                    name);
             }
             else if (!oauth2_form_repeated(*duplicates, name)) {
                 if (!*duplicates) {
-                    *duplicates = apr_array_make(pool, 2,
-                                                 sizeof(const char *));
+                    *duplicates = apr_array_make(pool, 2, sizeof(const char *));
                 }
                 APR_ARRAY_PUSH(*duplicates, const char *) = name;
             }
@@ -160,8 +161,7 @@ const char *oauth2_form_get(apr_hash_t *params, const char *name)
     return v && *v ? v : NULL;
 }
 
-int oauth2_form_repeated(const apr_array_header_t *duplicates,
-                         const char *name)
+int oauth2_form_repeated(const apr_array_header_t *duplicates, const char *name)
 {
     int i;
 

@@ -19,19 +19,23 @@ static const char *check_key(apr_pool_t *pool, EVP_PKEY *key)
 
     if (EVP_PKEY_is_a(key, "RSA")) {
         if (EVP_PKEY_get_bits(key) < 2048) {
-            return apr_psprintf(pool, "RSA key of %d bits is too short "
-                                "(2048 at least)", EVP_PKEY_get_bits(key));
+            return apr_psprintf(pool,
+                                "RSA key of %d bits is too short "
+                                "(2048 at least)",
+                                EVP_PKEY_get_bits(key));
         }
         return NULL;
     }
     if (EVP_PKEY_is_a(key, "EC")) {
-        EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME,
-                                       group, sizeof(group), NULL);
+        EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group,
+                                       sizeof(group), NULL);
         if (!strcmp(group, "prime256v1") || !strcmp(group, "P-256")) {
             return NULL;
         }
-        return apr_psprintf(pool, "EC curve '%s' is not supported (P-256 "
-                            "only, for ES256)", group);
+        return apr_psprintf(pool,
+                            "EC curve '%s' is not supported (P-256 "
+                            "only, for ES256)",
+                            group);
     }
     return "not an RSA or EC P-256 private key";
 }
@@ -55,7 +59,8 @@ const char *oauth2_key_load_private(apr_pool_t *pool, const char *path,
     *key = PEM_read_PrivateKey(f, NULL, no_passphrase, NULL);
     fclose(f);
     if (!*key) {
-        return apr_psprintf(pool, "'%s' holds no PEM private key "
+        return apr_psprintf(pool,
+                            "'%s' holds no PEM private key "
                             "(an encrypted key needs no passphrase here: "
                             "store it unencrypted, readable by root only)",
                             path);

@@ -53,6 +53,6 @@ int oauth2_pkce_verify(apr_pool_t *pool, const char *verifier,
         return 0;
     }
     oauth2_sha256(verifier, strlen(verifier), md);
-    return oauth2_secret_equal(
-        oauth2_base64url_encode(pool, md, sizeof(md)), challenge);
+    return oauth2_secret_equal(oauth2_base64url_encode(pool, md, sizeof(md)),
+                               challenge);
 }

@@ -40,9 +40,9 @@ const char *oauth2_scope_parse(apr_pool_t *pool, const char *text,
         const char *token = end ? apr_pstrmemdup(pool, start, end - start)
                                 : apr_pstrdup(pool, start);
         if (!oauth2_scope_token_valid(token)) {
-            return *token ? apr_psprintf(pool, "invalid scope token '%s'",
-                                         token)
-                          : "scope tokens are separated by single spaces";
+            return *token
+                       ? apr_psprintf(pool, "invalid scope token '%s'", token)
+                       : "scope tokens are separated by single spaces";
         }
         if (!contains(out, token)) {
             APR_ARRAY_PUSH(out, const char *) = token;
@@ -83,8 +83,8 @@ apr_array_header_t *oauth2_scope_intersect(apr_pool_t *pool,
                                            const apr_array_header_t *a,
                                            const apr_array_header_t *b)
 {
-    apr_array_header_t *out = apr_array_make(pool, a->nelts,
-                                             sizeof(const char *));
+    apr_array_header_t *out =
+        apr_array_make(pool, a->nelts, sizeof(const char *));
     int i;
 
     for (i = 0; i < a->nelts; i++) {

@@ -11,8 +11,8 @@
 APLOG_USE_MODULE(oauth2);
 
 /* Write-once in the configuration phase. */
-static APR_OPTIONAL_FN_TYPE(ap_dbd_prepare) *dbd_prepare;
-static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) *dbd_acquire;
+static APR_OPTIONAL_FN_TYPE(ap_dbd_prepare) * dbd_prepare;
+static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) * dbd_acquire;
 
 /* The first DBDriver directive anywhere in the configuration tree. */
 static const ap_directive_t *find_directive(const ap_directive_t *node,
@@ -34,8 +34,7 @@ typedef struct {
     server_rec *server;
 } register_ctx_t;
 
-static int register_statement(void *baton, const char *label,
-                              const char *sql)
+static int register_statement(void *baton, const char *label, const char *sql)
 {
     register_ctx_t *ctx = baton;
 
@@ -62,17 +61,17 @@ const char *oauth2_dbd_register(apr_pool_t *pool, server_rec *s)
                "DBDParams (mod_dbd)";
     }
     if (strcasecmp(driver->args, "pgsql")) {
-        return apr_psprintf(pool, "mod_oauth2 needs DBDriver pgsql, not "
-                            "'%s' (%s:%d)", driver->args, driver->filename,
-                            driver->line_num);
+        return apr_psprintf(pool,
+                            "mod_oauth2 needs DBDriver pgsql, not "
+                            "'%s' (%s:%d)",
+                            driver->args, driver->filename, driver->line_num);
     }
     dbd = ap_find_linked_module("mod_dbd.c");
     for (ctx.server = s; ctx.server; ctx.server = ctx.server->next) {
         /* A virtual host without DBD directives shares the main server's
          * mod_dbd record; register each record once. */
-        void *record = dbd ? ap_get_module_config(ctx.server->module_config,
-                                                  dbd)
-                           : NULL;
+        void *record =
+            dbd ? ap_get_module_config(ctx.server->module_config, dbd) : NULL;
         if (record && apr_hash_get(seen, &record, sizeof(record))) {
             continue;
         }
@@ -91,8 +90,10 @@ oauth2_store_t *oauth2_dbd_store(request_rec *r)
     oauth2_store_t *store;
 
     if (!dbd) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, OAUTH2_LOGNO(00002)
-                      "no database connection (see mod_dbd's messages)");
+        ap_log_rerror(
+            APLOG_MARK, APLOG_ERR, 0, r,
+            OAUTH2_LOGNO(
+                00002) "no database connection (see mod_dbd's messages)");
         return NULL;
     }
     store = apr_pcalloc(r->pool, sizeof(*store));

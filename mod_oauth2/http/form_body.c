@@ -20,8 +20,7 @@ static int is_form(const char *type)
 }
 
 int oauth2_form_body_read(request_rec *r, apr_hash_t **params,
-                          apr_array_header_t **duplicates,
-                          const char **error)
+                          apr_array_header_t **duplicates, const char **error)
 {
     char *body = apr_palloc(r->pool, OAUTH2_FORM_BODY_LIMIT + 1);
     apr_size_t len = 0;
@@ -37,9 +36,8 @@ int oauth2_form_body_read(request_rec *r, apr_hash_t **params,
         return rc;
     }
     if (ap_should_client_block(r)) {
-        while ((n = ap_get_client_block(r, body + len,
-                                        OAUTH2_FORM_BODY_LIMIT + 1 - len)) >
-               0) {
+        while ((n = ap_get_client_block(
+                    r, body + len, OAUTH2_FORM_BODY_LIMIT + 1 - len)) > 0) {
             len += (apr_size_t)n;
             if (len > OAUTH2_FORM_BODY_LIMIT) {
                 *error = "the request body is too large";

@@ -15,7 +15,6 @@
  * parameter is an error too, unless duplicates is not NULL: see
  * oauth2_form_parse. */
 int oauth2_form_body_read(request_rec *r, apr_hash_t **params,
-                          apr_array_header_t **duplicates,
-                          const char **error);
+                          apr_array_header_t **duplicates, const char **error);
 
 #endif

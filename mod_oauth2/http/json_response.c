@@ -21,8 +21,7 @@ int oauth2_json_send(request_rec *r, int status, json_t *body)
                       OAUTH2_LOGNO(00001) "cannot serialise a JSON response");
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    apr_pool_cleanup_register(r->pool, text, free_text,
-                              apr_pool_cleanup_null);
+    apr_pool_cleanup_register(r->pool, text, free_text, apr_pool_cleanup_null);
     /* RFC 6749 §5.1: token responses must never be cached. */
     apr_table_setn(r->headers_out, "Cache-Control", "no-store");
     apr_table_setn(r->headers_out, "Pragma", "no-cache");

@@ -24,8 +24,7 @@ static int looks_like_jwt(const char *token)
 
 /* RFC 9068 §4: signature (key by kid, algorithm pinned to the key), typ,
  * iss, aud, exp and nbf. The claims fill access. */
-static int jwt_valid(request_rec *r, const char *token,
-                     oauth2_access_t *access)
+static int jwt_valid(request_rec *r, const char *token, oauth2_access_t *access)
 {
     const oauth2_server_conf_t *c = oauth2_server_conf(r->server);
     json_t *header, *claims;
@@ -48,8 +47,8 @@ static int jwt_valid(request_rec *r, const char *token,
         err = "sub or client_id is missing";
     }
     if (err) {
-        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, OAUTH2_LOGNO(00025)
-                      "JWT access token refused: %s", err);
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                      OAUTH2_LOGNO(00025) "JWT access token refused: %s", err);
         return 0;
     }
     access->client_id = apr_pstrdup(r->pool, client);
@@ -73,8 +72,8 @@ oauth2_access_status_t oauth2_access_check(request_rec *r, const char *token,
     /* A JWT judged without the database is cached apart, so that a
      * location that checks revocation never takes that word for its own
      * (nor the other way round). */
-    const char *key = checked ? hash
-                              : apr_pstrcat(r->pool, hash, ":local", NULL);
+    const char *key =
+        checked ? hash : apr_pstrcat(r->pool, hash, ":local", NULL);
     oauth2_access_status_t status = OAUTH2_ACCESS_VALID;
 
     switch (oauth2_token_cache_get(r, key, access)) {
@@ -123,8 +122,8 @@ static oauth2_access_status_t stored(request_rec *r, const char *hash,
         return OAUTH2_ACCESS_INVALID;
     }
     if (rv != APR_SUCCESS) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, OAUTH2_LOGNO(00021)
-                      "token lookup failed: %s", err);
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      OAUTH2_LOGNO(00021) "token lookup failed: %s", err);
         return OAUTH2_ACCESS_UNAVAILABLE;
     }
     if (strcmp(row->kind, "access") || row->expired || row->revoked) {
@@ -149,8 +148,7 @@ void oauth2_access_apply(request_rec *r, const oauth2_access_t *access)
                    access->user ? access->user : "");
     apr_table_setn(r->subprocess_env, "OAUTH2_SCOPE", access->scope);
     apr_table_setn(r->subprocess_env, "OAUTH2_EXPIRES",
-                   apr_psprintf(r->pool, "%" APR_INT64_T_FMT,
-                                access->expires));
+                   apr_psprintf(r->pool, "%" APR_INT64_T_FMT, access->expires));
     ap_set_module_config(r->request_config, &oauth2_module, copy);
 }
 

@@ -6,15 +6,15 @@
 
 typedef struct {
     const char *client_id;
-    const char *user;      /* NULL: the client's own token */
-    const char *scope;     /* space-separated */
-    apr_int64_t expires;   /* epoch seconds */
+    const char *user;    /* NULL: the client's own token */
+    const char *scope;   /* space-separated */
+    apr_int64_t expires; /* epoch seconds */
 } oauth2_access_t;
 
 typedef enum {
     OAUTH2_ACCESS_VALID,
-    OAUTH2_ACCESS_INVALID,     /* unknown, expired, revoked, refresh */
-    OAUTH2_ACCESS_UNAVAILABLE  /* the database cannot be asked */
+    OAUTH2_ACCESS_INVALID,    /* unknown, expired, revoked, refresh */
+    OAUTH2_ACCESS_UNAVAILABLE /* the database cannot be asked */
 } oauth2_access_status_t;
 
 /* Validates a bearer token: the cache first, then the store. */

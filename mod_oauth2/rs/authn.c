@@ -43,8 +43,8 @@ void oauth2_authn_challenge(request_rec *r, const char *error,
 {
     /* Not quoted() again: OAuth2Realm has no quotes or backslashes, and
      * httpd keeps AuthName escaped already (as mod_auth_basic sends it). */
-    const char *v = apr_psprintf(r->pool, "Bearer realm=\"%s\"",
-                                 oauth2_dir_realm(r));
+    const char *v =
+        apr_psprintf(r->pool, "Bearer realm=\"%s\"", oauth2_dir_realm(r));
 
     if (error) {
         v = apr_psprintf(r->pool, "%s, error=\"%s\"", v, error);
@@ -70,9 +70,9 @@ static int refuse(request_rec *r, int status, const char *error,
                   const char *description)
 {
     /* Rejections are routine: debug level, never the token itself. */
-    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, OAUTH2_LOGNO(00022)
-                  "bearer token refused: %s", description ? description
-                                                          : "no token");
+    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                  OAUTH2_LOGNO(00022) "bearer token refused: %s",
+                  description ? description : "no token");
     oauth2_authn_challenge(r, error, description, NULL);
     return status;
 }
@@ -170,8 +170,7 @@ void oauth2_authn_register(apr_pool_t *p)
 {
     ap_hook_check_authn(check_authn, NULL, NULL, APR_HOOK_MIDDLE,
                         AP_AUTH_INTERNAL_PER_CONF);
-    ap_hook_note_auth_failure(note_auth_failure, NULL, NULL,
-                              APR_HOOK_MIDDLE);
+    ap_hook_note_auth_failure(note_auth_failure, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_fixups(drop_stale_challenge, NULL, NULL, APR_HOOK_MIDDLE);
     ap_register_auth_provider(p, AUTHN_PROVIDER_GROUP, "oauth2",
                               AUTHN_PROVIDER_VERSION, &basic_provider,

@@ -19,8 +19,8 @@ APLOG_USE_MODULE(oauth2);
 static const char *parse_words(cmd_parms *cmd, const char *line,
                                const void **parsed)
 {
-    apr_array_header_t *words = apr_array_make(cmd->pool, 4,
-                                               sizeof(const char *));
+    apr_array_header_t *words =
+        apr_array_make(cmd->pool, 4, sizeof(const char *));
     const char *w;
 
     while (*(w = ap_getword_conf(cmd->pool, &line))) {
@@ -43,8 +43,10 @@ static const char *parse_scopes(cmd_parms *cmd, const char *line,
     for (words = *parsed, i = 0; !err && i < words->nelts; i++) {
         const char *s = APR_ARRAY_IDX(words, i, const char *);
         if (!oauth2_scope_token_valid(s)) {
-            return apr_psprintf(cmd->pool, "Require oauth2-scope: '%s' is "
-                                "not a valid scope", s);
+            return apr_psprintf(cmd->pool,
+                                "Require oauth2-scope: '%s' is "
+                                "not a valid scope",
+                                s);
         }
     }
     return err;

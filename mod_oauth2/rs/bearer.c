@@ -57,12 +57,10 @@ static const char *from_query(request_rec *r, const char **error)
     return token;
 }
 
-int oauth2_bearer_find(request_rec *r, const char **token,
-                       const char **error)
+int oauth2_bearer_find(request_rec *r, const char **token, const char **error)
 {
     int where = oauth2_dir_bearer_token_in(oauth2_dir_conf(r));
-    const char *header = where & OAUTH2_TOKEN_IN_HEADER ? from_header(r)
-                                                        : NULL;
+    const char *header = where & OAUTH2_TOKEN_IN_HEADER ? from_header(r) : NULL;
     const char *query = NULL;
 
     *error = NULL;

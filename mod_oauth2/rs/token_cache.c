@@ -54,12 +54,13 @@ const char *oauth2_token_cache_create(apr_pool_t *pconf, apr_pool_t *ptemp,
     c->provider = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name,
                                      AP_SOCACHE_PROVIDER_VERSION);
     if (!c->provider) {
-        return apr_psprintf(pconf, "OAuth2TokenCache: socache provider '%s' "
+        return apr_psprintf(pconf,
+                            "OAuth2TokenCache: socache provider '%s' "
                             "is not loaded (LoadModule socache_%s_module)",
                             name, name);
     }
-    if ((err = c->provider->create(&c->instance, colon ? colon + 1 : "",
-                                   ptemp, pconf))) {
+    if ((err = c->provider->create(&c->instance, colon ? colon + 1 : "", ptemp,
+                                   pconf))) {
         return apr_pstrcat(pconf, "OAuth2TokenCache: ", err, NULL);
     }
     if ((c->provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE) &&
@@ -67,8 +68,8 @@ const char *oauth2_token_cache_create(apr_pool_t *pconf, apr_pool_t *ptemp,
                                0) != APR_SUCCESS) {
         return "OAuth2TokenCache: cannot create the cache mutex";
     }
-    if (c->provider->init(c->instance, "mod_oauth2-token", &hints, s,
-                          pconf) != APR_SUCCESS) {
+    if (c->provider->init(c->instance, "mod_oauth2-token", &hints, s, pconf) !=
+        APR_SUCCESS) {
         return "OAuth2TokenCache: cannot initialise the cache";
     }
     apr_pool_cleanup_register(pconf, c, destroy, apr_pool_cleanup_null);
@@ -79,9 +80,8 @@ const char *oauth2_token_cache_create(apr_pool_t *pconf, apr_pool_t *ptemp,
 void oauth2_token_cache_child_init(apr_pool_t *pchild, server_rec *s)
 {
     if (cache && cache->mutex) {
-        apr_global_mutex_child_init(&cache->mutex,
-                                    apr_global_mutex_lockfile(cache->mutex),
-                                    pchild);
+        apr_global_mutex_child_init(
+            &cache->mutex, apr_global_mutex_lockfile(cache->mutex), pchild);
     }
 }
 
@@ -91,9 +91,12 @@ static void note_failure(request_rec *r, apr_status_t rv, const char *what)
 {
     if (!cache->failed) {
         cache->failed = 1;
-        ap_log_rerror(APLOG_MARK, APLOG_WARNING, rv, r, OAUTH2_LOGNO(00020)
-                      "token cache %s failed; using the database (logged "
-                      "once per process)", what);
+        ap_log_rerror(
+            APLOG_MARK, APLOG_WARNING, rv, r,
+            OAUTH2_LOGNO(
+                00020) "token cache %s failed; using the database (logged "
+                       "once per process)",
+            what);
     }
 }
 
@@ -139,8 +142,7 @@ static int parse_entry(request_rec *r, const char *p, oauth2_access_t *a)
 /* The value of a refusal entry. */
 #define INVALID_ENTRY "-"
 
-oauth2_cache_result_t oauth2_token_cache_get(request_rec *r,
-                                             const char *hash,
+oauth2_cache_result_t oauth2_token_cache_get(request_rec *r, const char *hash,
                                              oauth2_access_t *access)
 {
     unsigned char data[2048];
@@ -165,7 +167,7 @@ oauth2_cache_result_t oauth2_token_cache_get(request_rec *r,
         return OAUTH2_CACHE_INVALID;
     }
     return parse_entry(r, (const char *)data, access) ? OAUTH2_CACHE_VALID
-                                                     : OAUTH2_CACHE_MISS;
+                                                      : OAUTH2_CACHE_MISS;
 }
 
 static void store_entry(request_rec *r, const char *hash, const char *entry,
@@ -179,8 +181,7 @@ static void store_entry(request_rec *r, const char *hash, const char *entry,
     rv = cache->provider->store(cache->instance, r->server,
                                 (const unsigned char *)hash, strlen(hash),
                                 apr_time_now() + apr_time_from_sec(ttl),
-                                (unsigned char *)entry, strlen(entry),
-                                r->pool);
+                                (unsigned char *)entry, strlen(entry), r->pool);
     unlock();
     if (rv != APR_SUCCESS) {
         note_failure(r, rv, "store");
@@ -201,8 +202,8 @@ void oauth2_token_cache_put(request_rec *r, const char *hash,
     }
     store_entry(r, hash,
                 apr_psprintf(r->pool, "%" APR_INT64_T_FMT "\n%s\n%s\n%s",
-                             a->expires, a->client_id,
-                             a->user ? a->user : "", a->scope),
+                             a->expires, a->client_id, a->user ? a->user : "",
+                             a->scope),
                 ttl);
 }
 
@@ -220,7 +221,6 @@ void oauth2_token_cache_remove(request_rec *r, const char *hash)
         return;
     }
     cache->provider->remove(cache->instance, r->server,
-                            (const unsigned char *)hash, strlen(hash),
-                            r->pool);
+                            (const unsigned char *)hash, strlen(hash), r->pool);
     unlock();
 }

@@ -12,13 +12,12 @@ void oauth2_token_cache_child_init(apr_pool_t *pchild, server_rec *s);
 
 typedef enum {
     OAUTH2_CACHE_MISS,
-    OAUTH2_CACHE_VALID,   /* access filled in */
-    OAUTH2_CACHE_INVALID  /* known to be refused */
+    OAUTH2_CACHE_VALID,  /* access filled in */
+    OAUTH2_CACHE_INVALID /* known to be refused */
 } oauth2_cache_result_t;
 
 /* What the cache knows of hash. */
-oauth2_cache_result_t oauth2_token_cache_get(request_rec *r,
-                                             const char *hash,
+oauth2_cache_result_t oauth2_token_cache_get(request_rec *r, const char *hash,
                                              oauth2_access_t *access);
 
 /* Keeps access for min(OAuth2TokenCacheTTL, time to expiry). */

@@ -3,10 +3,11 @@
 
 #include <apr_strings.h>
 
-#define CLIENT_COLUMNS                                                       \
-    "client_id, name, secret_hash, array_to_string(redirect_uris, ' '), "   \
-    "array_to_string(grant_types, ' '), array_to_string(scopes, ' '), "     \
-    "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), " \
+#define CLIENT_COLUMNS                                                         \
+    "client_id, name, secret_hash, array_to_string(redirect_uris, ' '), "      \
+    "array_to_string(grant_types, ' '), array_to_string(scopes, ' '), "        \
+    "to_char(created_at AT TIME ZONE 'UTC', "                                  \
+    "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "                                      \
     "disabled_at IS NOT NULL"
 
 const oauth2_store_statement_t oauth2_client_statements[] = {
@@ -20,8 +21,7 @@ const oauth2_store_statement_t oauth2_client_statements[] = {
      "SELECT " CLIENT_COLUMNS " FROM oauth2_client WHERE client_id = %s"},
     {"oauth2_client_list",
      "SELECT " CLIENT_COLUMNS " FROM oauth2_client ORDER BY client_id"},
-    {"oauth2_client_delete",
-     "DELETE FROM oauth2_client WHERE client_id = %s"},
+    {"oauth2_client_delete", "DELETE FROM oauth2_client WHERE client_id = %s"},
     {"oauth2_client_set_secret",
      "UPDATE oauth2_client SET secret_hash = %s, updated_at = now()"
      " WHERE client_id = %s"},
@@ -36,8 +36,7 @@ const oauth2_store_statement_t oauth2_client_statements[] = {
      " updated_at = now() WHERE client_id = %s"},
     {NULL, NULL}};
 
-static void take_client(oauth2_store_t *store, apr_dbd_row_t *row,
-                        void *baton)
+static void take_client(oauth2_store_t *store, apr_dbd_row_t *row, void *baton)
 {
     oauth2_client_t *c = apr_pcalloc(store->pool, sizeof(*c));
 
@@ -59,8 +58,8 @@ static apr_status_t select_clients(oauth2_store_t *store, const char *label,
                                    const char **error)
 {
     *clients = apr_array_make(store->pool, 8, sizeof(oauth2_client_t *));
-    return oauth2_store_rows(store, label, nargs, args, take_client,
-                             *clients, error);
+    return oauth2_store_rows(store, label, nargs, args, take_client, *clients,
+                             error);
 }
 
 apr_status_t oauth2_store_client_insert(oauth2_store_t *store,
@@ -111,8 +110,7 @@ apr_status_t oauth2_store_client_list(oauth2_store_t *store,
                                       apr_array_header_t **clients,
                                       const char **error)
 {
-    return select_clients(store, "oauth2_client_list", 0, NULL, clients,
-                          error);
+    return select_clients(store, "oauth2_client_list", 0, NULL, clients, error);
 }
 
 /* Runs a statement that must touch exactly the one client. */
@@ -121,8 +119,8 @@ static apr_status_t change_client(oauth2_store_t *store, const char *label,
                                   const char **error)
 {
     int rows = 0;
-    apr_status_t rv = oauth2_store_exec(store, label, &rows, error, nargs,
-                                        args);
+    apr_status_t rv =
+        oauth2_store_exec(store, label, &rows, error, nargs, args);
 
     if (rv == APR_SUCCESS && rows == 0) {
         *error = "no such client";
@@ -135,8 +133,7 @@ apr_status_t oauth2_store_client_delete(oauth2_store_t *store,
                                         const char *client_id,
                                         const char **error)
 {
-    return change_client(store, "oauth2_client_delete", 1, &client_id,
-                         error);
+    return change_client(store, "oauth2_client_delete", 1, &client_id, error);
 }
 
 apr_status_t oauth2_store_client_set_secret(oauth2_store_t *store,
@@ -156,7 +153,9 @@ apr_status_t oauth2_store_client_update(oauth2_store_t *store,
 {
     const char *args[] = {changes->redirect_uris, changes->grant_types,
                           changes->scopes,
-                          disabled < 0 ? NULL : disabled ? "1" : "0",
+                          disabled < 0 ? NULL
+                          : disabled   ? "1"
+                                       : "0",
                           client_id};
 
     return change_client(store, "oauth2_client_update", 5, args, error);

@@ -16,12 +16,11 @@ const oauth2_store_statement_t oauth2_consent_statements[] = {
 apr_status_t oauth2_store_consent_get(oauth2_store_t *store,
                                       const char *user_id,
                                       const char *client_id,
-                                      const char **scopes,
-                                      const char **error)
+                                      const char **scopes, const char **error)
 {
     const char *args[] = {user_id, client_id};
-    apr_array_header_t *found = apr_array_make(store->pool, 1,
-                                               sizeof(const char *));
+    apr_array_header_t *found =
+        apr_array_make(store->pool, 1, sizeof(const char *));
     apr_status_t rv = oauth2_store_rows(store, "oauth2_consent_get", 2, args,
                                         oauth2_store_take_text, found, error);
 
@@ -40,8 +39,7 @@ apr_status_t oauth2_store_consent_get(oauth2_store_t *store,
 apr_status_t oauth2_store_consent_grant(oauth2_store_t *store,
                                         const char *user_id,
                                         const char *client_id,
-                                        const char *scopes,
-                                        const char **error)
+                                        const char *scopes, const char **error)
 {
     const char *args[] = {user_id, client_id, scopes};
 

@@ -12,14 +12,12 @@
 apr_status_t oauth2_store_consent_get(oauth2_store_t *store,
                                       const char *user_id,
                                       const char *client_id,
-                                      const char **scopes,
-                                      const char **error);
+                                      const char **scopes, const char **error);
 
 /* Adds scopes (space-separated) to what user approved for client_id. */
 apr_status_t oauth2_store_consent_grant(oauth2_store_t *store,
                                         const char *user_id,
                                         const char *client_id,
-                                        const char *scopes,
-                                        const char **error);
+                                        const char *scopes, const char **error);
 
 #endif

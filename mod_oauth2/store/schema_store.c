@@ -7,11 +7,11 @@
 /* DDL cannot be prepared, so these run as plain queries: only the admin
  * tool and the tests call them, never a request. */
 #define SCHEMA_LOCK "SELECT pg_advisory_xact_lock(7283012)"
-#define SCHEMA_TABLE                                                         \
-    "CREATE TABLE IF NOT EXISTS oauth2_schema_version ("                    \
-    " version integer NOT NULL,"                                            \
+#define SCHEMA_TABLE                                                           \
+    "CREATE TABLE IF NOT EXISTS oauth2_schema_version ("                       \
+    " version integer NOT NULL,"                                               \
     " applied_at timestamptz NOT NULL DEFAULT now())"
-#define SCHEMA_VERSION                                                       \
+#define SCHEMA_VERSION                                                         \
     "SELECT COALESCE(max(version), 0) FROM oauth2_schema_version"
 
 int oauth2_store_schema_latest(void)
@@ -43,8 +43,8 @@ static apr_status_t select_int(oauth2_store_t *store, const char *sql,
 {
     apr_dbd_results_t *res = NULL;
     apr_dbd_row_t *row = NULL;
-    int rc = apr_dbd_select(store->driver, store->pool, store->handle, &res,
-                            sql, 1);
+    int rc =
+        apr_dbd_select(store->driver, store->pool, store->handle, &res, sql, 1);
 
     if (rc != 0) {
         *error = apr_pstrdup(store->pool,

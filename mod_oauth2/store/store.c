@@ -8,8 +8,7 @@ const oauth2_store_statement_t *const *oauth2_store_statement_tables(void)
 {
     static const oauth2_store_statement_t *const tables[] = {
         oauth2_client_statements, oauth2_code_statements,
-        oauth2_token_statements, oauth2_consent_statements,
-        NULL};
+        oauth2_token_statements, oauth2_consent_statements, NULL};
     return tables;
 }
 
@@ -64,8 +63,7 @@ apr_status_t oauth2_store_open(apr_pool_t *pool, const char *conninfo,
                  "(Debian package libaprutil1-dbd-pgsql)";
         return rv;
     }
-    rv = apr_dbd_open_ex(store->driver, pool, conninfo, &store->handle,
-                         error);
+    rv = apr_dbd_open_ex(store->driver, pool, conninfo, &store->handle, error);
     if (rv != APR_SUCCESS) {
         if (!*error || !**error) {
             *error = "cannot connect to PostgreSQL";
@@ -110,8 +108,10 @@ static apr_status_t statement(oauth2_store_t *store, const char *label,
     }
     if (!store->standalone) {
         /* mod_dbd prepares every label when it opens a connection. */
-        *error = apr_psprintf(store->pool, "statement %s is not prepared "
-                              "on this connection", label);
+        *error = apr_psprintf(store->pool,
+                              "statement %s is not prepared "
+                              "on this connection",
+                              label);
         return APR_EGENERAL;
     }
     oauth2_store_each_statement(find_sql, wanted);
@@ -143,9 +143,9 @@ static int prepare_again(oauth2_store_t *store, const char *label,
         return 0;
     }
     oauth2_store_each_statement(find_sql, wanted);
-    if (!wanted[1] || apr_dbd_prepare(store->driver, store->conn_pool,
-                                      store->handle, wanted[1], label,
-                                      stmt) != 0) {
+    if (!wanted[1] ||
+        apr_dbd_prepare(store->driver, store->conn_pool, store->handle,
+                        wanted[1], label, stmt) != 0) {
         return 0;
     }
     apr_hash_set(store->prepared, label, APR_HASH_KEY_STRING, *stmt);
@@ -193,8 +193,8 @@ apr_status_t oauth2_store_exec(oauth2_store_t *store, const char *label,
     if (rc) {
         rv = db_error(store, rc, label, error);
         if (!prepare_again(store, label, &stmt) ||
-            (rc = apr_dbd_pquery(store->driver, store->pool, store->handle,
-                                 &n, stmt, nargs, args))) {
+            (rc = apr_dbd_pquery(store->driver, store->pool, store->handle, &n,
+                                 stmt, nargs, args))) {
             return rv;
         }
     }
@@ -219,8 +219,9 @@ const char *oauth2_store_column(oauth2_store_t *store, apr_dbd_row_t *row,
 {
     const char *value = NULL;
 
-    if (apr_dbd_datum_get(store->driver, row, n, APR_DBD_TYPE_STRING,
-                          &value) != APR_SUCCESS || !value) {
+    if (apr_dbd_datum_get(store->driver, row, n, APR_DBD_TYPE_STRING, &value) !=
+            APR_SUCCESS ||
+        !value) {
         return NULL;
     }
     return apr_pstrdup(store->pool, value);
@@ -233,8 +234,8 @@ apr_status_t oauth2_store_rows(oauth2_store_t *store, const char *label,
 {
     apr_dbd_results_t *res;
     apr_dbd_row_t *row = NULL;
-    apr_status_t rv = oauth2_store_select(store, label, &res, error, nargs,
-                                          args);
+    apr_status_t rv =
+        oauth2_store_select(store, label, &res, error, nargs, args);
 
     if (rv != APR_SUCCESS) {
         return rv;
@@ -259,8 +260,7 @@ int oauth2_store_flag(oauth2_store_t *store, apr_dbd_row_t *row, int n)
     return v && *v == 't';
 }
 
-apr_int64_t oauth2_store_int64(oauth2_store_t *store, apr_dbd_row_t *row,
-                               int n)
+apr_int64_t oauth2_store_int64(oauth2_store_t *store, apr_dbd_row_t *row, int n)
 {
     const char *v = oauth2_store_column(store, row, n);
 

@@ -12,12 +12,12 @@
 #include <apr_pools.h>
 
 typedef struct {
-    apr_pool_t *pool;              /* results and strings live here */
+    apr_pool_t *pool; /* results and strings live here */
     const apr_dbd_driver_t *driver;
     apr_dbd_t *handle;
-    apr_hash_t *prepared;          /* label -> apr_dbd_prepared_t * */
-    int standalone;                /* prepare missing labels on demand */
-    apr_pool_t *conn_pool;         /* mod_dbd: the pooled connection's */
+    apr_hash_t *prepared;  /* label -> apr_dbd_prepared_t * */
+    int standalone;        /* prepare missing labels on demand */
+    apr_pool_t *conn_pool; /* mod_dbd: the pooled connection's */
 } oauth2_store_t;
 
 /* One statement: a label for mod_dbd (always "oauth2_…") and its SQL in
@@ -52,8 +52,8 @@ apr_status_t oauth2_store_exec(oauth2_store_t *store, const char *label,
                                const char **args);
 
 /* Receives each row of oauth2_store_rows. */
-typedef void (*oauth2_store_row_fn)(oauth2_store_t *store,
-                                    apr_dbd_row_t *row, void *baton);
+typedef void (*oauth2_store_row_fn)(oauth2_store_t *store, apr_dbd_row_t *row,
+                                    void *baton);
 
 /* Runs a prepared statement that returns rows and hands every row to
  * take, reading the result to its end. */

@@ -6,18 +6,18 @@
 
 /* The rows of one issuance: the access token and, when its hash is not
  * NULL, the refresh token. Used by issue and rotate. */
-#define TOKEN_ROWS                                                           \
-    "(VALUES (%s, 'access', %s::integer), (%s, 'refresh', %s::integer))"   \
+#define TOKEN_ROWS                                                             \
+    "(VALUES (%s, 'access', %s::integer), (%s, 'refresh', %s::integer))"       \
     " AS t(hash, kind, lifetime)"
-#define TOKEN_INSERT                                                         \
-    "INSERT INTO oauth2_token (token_hash, kind, client_id, user_id, scope," \
+#define TOKEN_INSERT                                                           \
+    "INSERT INTO oauth2_token (token_hash, kind, client_id, user_id, scope,"   \
     " grant_type, family_id, parent_hash, expires_at) "
 #define TOKEN_EXPIRY "now() + make_interval(secs => t.lifetime)"
 
 const oauth2_store_statement_t oauth2_token_statements[] = {
-    {"oauth2_token_issue",
-     TOKEN_INSERT "SELECT t.hash, t.kind, %s, %s, %s, %s, f.id, NULL, "
-     TOKEN_EXPIRY " FROM (SELECT COALESCE(%s::uuid, gen_random_uuid()) AS id)"
+    {"oauth2_token_issue", TOKEN_INSERT
+     "SELECT t.hash, t.kind, %s, %s, %s, %s, f.id, NULL, " TOKEN_EXPIRY
+     " FROM (SELECT COALESCE(%s::uuid, gen_random_uuid()) AS id)"
      " AS f, " TOKEN_ROWS " WHERE t.hash IS NOT NULL"},
     {"oauth2_token_rotate",
      "WITH old AS (UPDATE oauth2_token SET used_at = now()"
@@ -37,8 +37,8 @@ const oauth2_store_statement_t oauth2_token_statements[] = {
      "WITH c AS (UPDATE oauth2_code SET used_at = now()"
      " WHERE code_hash = %s AND client_id = %s AND used_at IS NULL"
      " AND expires_at > now()"
-     " RETURNING client_id, user_id, scope, family_id) "
-     TOKEN_INSERT "SELECT t.hash, t.kind, c.client_id, c.user_id, c.scope,"
+     " RETURNING client_id, user_id, scope, family_id) " TOKEN_INSERT
+     "SELECT t.hash, t.kind, c.client_id, c.user_id, c.scope,"
      " 'authorization_code', c.family_id, NULL, " TOKEN_EXPIRY
      " FROM c, " TOKEN_ROWS " WHERE t.hash IS NOT NULL"},
     {"oauth2_token_get",
@@ -57,21 +57,24 @@ const oauth2_store_statement_t oauth2_token_statements[] = {
      " WHERE o.revoked_at IS NULL AND (o.token_hash = %s"
      " OR (t.kind = 'refresh' AND o.family_id = t.family_id))"
      " RETURNING o.token_hash"},
-    {"oauth2_token_purge",
-     "DELETE FROM oauth2_token WHERE expires_at < now()"},
+    {"oauth2_token_purge", "DELETE FROM oauth2_token WHERE expires_at < now()"},
     {NULL, NULL}};
 
 apr_status_t oauth2_store_token_issue(oauth2_store_t *store,
                                       const oauth2_token_issue_t *t,
                                       const char **error)
 {
-    const char *args[] = {
-        t->client_id, t->user_id, t->scope, t->grant_type, t->family_id,
-        t->access_hash, apr_itoa(store->pool, t->access_lifetime),
-        t->refresh_hash, apr_itoa(store->pool, t->refresh_lifetime)};
+    const char *args[] = {t->client_id,
+                          t->user_id,
+                          t->scope,
+                          t->grant_type,
+                          t->family_id,
+                          t->access_hash,
+                          apr_itoa(store->pool, t->access_lifetime),
+                          t->refresh_hash,
+                          apr_itoa(store->pool, t->refresh_lifetime)};
 
-    return oauth2_store_exec(store, "oauth2_token_issue", NULL, error, 9,
-                             args);
+    return oauth2_store_exec(store, "oauth2_token_issue", NULL, error, 9, args);
 }
 
 apr_status_t oauth2_store_token_rotate(oauth2_store_t *store,
@@ -79,13 +82,16 @@ apr_status_t oauth2_store_token_rotate(oauth2_store_t *store,
                                        const oauth2_token_issue_t *t,
                                        const char **error)
 {
-    const char *args[] = {
-        old_hash, t->client_id, t->scope, t->access_hash,
-        apr_itoa(store->pool, t->access_lifetime), t->refresh_hash,
-        apr_itoa(store->pool, t->refresh_lifetime)};
+    const char *args[] = {old_hash,
+                          t->client_id,
+                          t->scope,
+                          t->access_hash,
+                          apr_itoa(store->pool, t->access_lifetime),
+                          t->refresh_hash,
+                          apr_itoa(store->pool, t->refresh_lifetime)};
     int rows = 0;
-    apr_status_t rv = oauth2_store_exec(store, "oauth2_token_rotate", &rows,
-                                        error, 7, args);
+    apr_status_t rv =
+        oauth2_store_exec(store, "oauth2_token_rotate", &rows, error, 7, args);
 
     if (rv == APR_SUCCESS && rows == 0) {
         *error = "refresh token not live";
@@ -100,9 +106,9 @@ apr_status_t oauth2_store_token_redeem_code(oauth2_store_t *store,
                                             const char **error)
 {
     const char *args[] = {
-        code_hash, t->client_id, t->access_hash,
-        apr_itoa(store->pool, t->access_lifetime), t->refresh_hash,
-        apr_itoa(store->pool, t->refresh_lifetime)};
+        code_hash,       t->client_id,
+        t->access_hash,  apr_itoa(store->pool, t->access_lifetime),
+        t->refresh_hash, apr_itoa(store->pool, t->refresh_lifetime)};
     int rows = 0;
     apr_status_t rv = oauth2_store_exec(store, "oauth2_token_redeem_code",
                                         &rows, error, 6, args);
@@ -114,8 +120,7 @@ apr_status_t oauth2_store_token_redeem_code(oauth2_store_t *store,
     return rv;
 }
 
-static void take_token(oauth2_store_t *store, apr_dbd_row_t *row,
-                       void *baton)
+static void take_token(oauth2_store_t *store, apr_dbd_row_t *row, void *baton)
 {
     oauth2_token_t *t = apr_pcalloc(store->pool, sizeof(*t));
 
@@ -133,8 +138,7 @@ static void take_token(oauth2_store_t *store, apr_dbd_row_t *row,
 }
 
 apr_status_t oauth2_store_token_get(oauth2_store_t *store, const char *hash,
-                                    oauth2_token_t **token,
-                                    const char **error)
+                                    oauth2_token_t **token, const char **error)
 {
     apr_status_t rv;
 
@@ -151,12 +155,11 @@ apr_status_t oauth2_store_token_get(oauth2_store_t *store, const char *hash,
 /* Runs a revoking statement and collects the hashes it returns. */
 static apr_status_t revoking(oauth2_store_t *store, const char *label,
                              int nargs, const char **args,
-                             apr_array_header_t **hashes,
-                             const char **error)
+                             apr_array_header_t **hashes, const char **error)
 {
     *hashes = apr_array_make(store->pool, 4, sizeof(const char *));
-    return oauth2_store_rows(store, label, nargs, args,
-                             oauth2_store_take_text, *hashes, error);
+    return oauth2_store_rows(store, label, nargs, args, oauth2_store_take_text,
+                             *hashes, error);
 }
 
 apr_status_t oauth2_store_token_revoke_family(oauth2_store_t *store,
@@ -164,12 +167,11 @@ apr_status_t oauth2_store_token_revoke_family(oauth2_store_t *store,
                                               apr_array_header_t **hashes,
                                               const char **error)
 {
-    return revoking(store, "oauth2_token_revoke_family", 1, &family_id,
-                    hashes, error);
+    return revoking(store, "oauth2_token_revoke_family", 1, &family_id, hashes,
+                    error);
 }
 
-apr_status_t oauth2_store_token_revoke(oauth2_store_t *store,
-                                       const char *hash,
+apr_status_t oauth2_store_token_revoke(oauth2_store_t *store, const char *hash,
                                        const char *client_id,
                                        apr_array_header_t **hashes,
                                        const char **error)

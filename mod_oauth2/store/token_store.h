@@ -10,27 +10,27 @@
  * token of the same family, in one INSERT. */
 typedef struct {
     const char *client_id;
-    const char *user_id;     /* NULL: the client's own token */
-    const char *scope;       /* granted scope, space-separated */
+    const char *user_id; /* NULL: the client's own token */
+    const char *scope;   /* granted scope, space-separated */
     const char *grant_type;
-    const char *family_id;   /* NULL: a new family */
+    const char *family_id; /* NULL: a new family */
     const char *access_hash;
-    int access_lifetime;     /* seconds */
+    int access_lifetime;      /* seconds */
     const char *refresh_hash; /* NULL: no refresh token */
     int refresh_lifetime;
 } oauth2_token_issue_t;
 
 /* A stored token as read back. */
 typedef struct {
-    const char *kind;        /* "access" or "refresh" */
+    const char *kind; /* "access" or "refresh" */
     const char *client_id;
     const char *user_id;
     const char *scope;
     const char *family_id;
-    apr_int64_t issued_at;   /* epoch seconds */
+    apr_int64_t issued_at; /* epoch seconds */
     apr_int64_t expires_at;
     int expired;
-    int used;                /* a refresh token already rotated */
+    int used; /* a refresh token already rotated */
     int revoked;
 } oauth2_token_t;
 
@@ -58,8 +58,7 @@ apr_status_t oauth2_store_token_redeem_code(oauth2_store_t *store,
 
 /* APR_NOTFOUND when there is no such token. */
 apr_status_t oauth2_store_token_get(oauth2_store_t *store, const char *hash,
-                                    oauth2_token_t **token,
-                                    const char **error);
+                                    oauth2_token_t **token, const char **error);
 
 /* Revokes every live token of a family; *hashes receives the hashes of
  * the tokens revoked (const char *), for the validation cache. */
@@ -71,8 +70,7 @@ apr_status_t oauth2_store_token_revoke_family(oauth2_store_t *store,
 /* RFC 7009: revokes the token hash if it belongs to client_id and, for a
  * refresh token, its whole family, in one statement. *hashes receives the
  * hashes revoked (empty for an unknown token or another client's). */
-apr_status_t oauth2_store_token_revoke(oauth2_store_t *store,
-                                       const char *hash,
+apr_status_t oauth2_store_token_revoke(oauth2_store_t *store, const char *hash,
                                        const char *client_id,
                                        apr_array_header_t **hashes,
                                        const char **error);
