@@ -204,8 +204,9 @@ def crash_excerpt(text, limit=120):
             continue
         end = i + 1
         if "ERROR: AddressSanitizer" in line or "runtime error:" in line:
-            while end < len(lines) and end - i < 40 and not lines[end].startswith(
-                    ("SUMMARY:", "[")):
+            # The stack trace, up to the summary or the next log entry.
+            while (end < len(lines) and end - i < 40 and
+                   not lines[end].startswith(("SUMMARY:", "["))):
                 end += 1
         for j in range(i, end):
             shown.add(j)
