@@ -128,18 +128,23 @@ static apr_status_t statement(oauth2_store_t *store, const char *label,
     return APR_SUCCESS;
 }
 
-/* When PostgreSQL restarts, mod_dbd's check of a pooled connection
- * reconnects it (PQreset) into a session without the statements mod_dbd
- * prepared. After a failed statement, prepare its label again on this very
- * session: that succeeds only if the session lacked it, i.e. the statement
- * cannot have run, so running it again is safe. Otherwise (the failure was
- * something else) the prepare is refused and nothing is retried. */
+/* When PostgreSQL restarts, a pooled connection fails its first statement
+ * (or mod_dbd's check PQresets it) and comes back as a session without
+ * the statements mod_dbd prepared. After a failed statement: reconnect if
+ * the connection is broken, prepare the label again on the session, and
+ * run the statement once more. The prepare is refused when the session
+ * has the statement (the failure was something else: no retry). A
+ * statement that ran just before its connection dropped could run twice;
+ * every statement here fails safe then (a duplicate insert is refused, a
+ * second consumption reads as a replay and revokes the unsent tokens). */
 static int prepare_again(oauth2_store_t *store, const char *label,
                          apr_dbd_prepared_t **stmt)
 {
     const char *wanted[2] = {label, NULL};
 
-    if (store->standalone || !store->conn_pool) {
+    if (store->standalone || !store->conn_pool ||
+        apr_dbd_check_conn(store->driver, store->pool, store->handle) !=
+            APR_SUCCESS) {
         return 0;
     }
     oauth2_store_each_statement(find_sql, wanted);
