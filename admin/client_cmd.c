@@ -240,11 +240,15 @@ static int client_id_arg(admin_t *admin, const char **client_id)
         *client_id = admin->id;
         return ADMIN_EXIT_OK;
     }
-    if (oauth2_random_token(admin->pool, CLIENT_ID_BYTES, &generated) !=
-        APR_SUCCESS) {
-        return admin_error(admin, ADMIN_EXIT_FAILURE,
-                           "the random number generator failed");
-    }
+    /* An id starting with '-' would read as an option on the command
+     * line of later commands: draw again. */
+    do {
+        if (oauth2_random_token(admin->pool, CLIENT_ID_BYTES, &generated) !=
+            APR_SUCCESS) {
+            return admin_error(admin, ADMIN_EXIT_FAILURE,
+                               "the random number generator failed");
+        }
+    } while (*generated == '-');
     *client_id = generated;
     return ADMIN_EXIT_OK;
 }
