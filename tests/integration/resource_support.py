@@ -16,7 +16,8 @@ import requests
 
 import harness
 from token_support import (DEMO_PASSWORD, DEMO_USER, assert_tokens,
-                           register_client, token_request)
+                           pkce_pair, plant_code, register_client,
+                           token_request)
 
 # conf-examples/resource-server.conf
 EXAMPLE_REALM = "example-api"
@@ -78,6 +79,28 @@ def password_client(admin, scopes=("read", "write"), client_id=None):
     for s in scopes:
         args += ["--scope", s]
     return register_client(admin, *args, client_id=client_id)
+
+
+PUBLIC_REDIRECT = "https://app.example/callback"
+
+
+def public_client(admin):
+    """A public client of the code flow (PKCE, client_id only)."""
+    return register_client(admin, "--grant", "authorization_code",
+                           "--grant", "refresh_token", "--redirect-uri",
+                           PUBLIC_REDIRECT, "--scope", "read", public=True)
+
+
+def public_tokens(server, pg, public):
+    """Tokens of a public client: a PKCE code redeemed with client_id."""
+    verifier, challenge = pkce_pair()
+    code = plant_code(pg, public, redirect_uri=PUBLIC_REDIRECT,
+                      challenge=challenge, method="S256")
+    response = token_request(server, public, {
+        "grant_type": "authorization_code", "code": code,
+        "redirect_uri": PUBLIC_REDIRECT, "code_verifier": verifier,
+        "client_id": public.id}, auth=None)
+    return assert_tokens(response, "read", refresh=True)
 
 
 def client_token(server, client, scope="read"):

@@ -12,12 +12,11 @@ import requests
 
 import resource_support as rs
 from token_support import (DEMO_USER, Client, assert_error, assert_tokens,
-                           encode, json_body, pkce_pair, plant_code, psql,
-                           register_client, sha256_hex, sql, token_request)
+                           encode, json_body, psql, sha256_hex, sql,
+                           token_request)
 
 INTROSPECT = "/oauth2/introspect"
 REVOKE = "/oauth2/revoke"
-REDIRECT = "https://app.example/callback"
 # conf-examples/authorization-server.conf
 ACCESS_LIFETIME = 3600
 REFRESH_LIFETIME = 1209600
@@ -37,9 +36,7 @@ def resource_server(admin):
 
 @pytest.fixture(scope="module")
 def public(admin):
-    return register_client(admin, "--grant", "authorization_code",
-                           "--grant", "refresh_token", "--redirect-uri",
-                           REDIRECT, "--scope", "read", public=True)
+    return rs.public_client(admin)
 
 
 def introspect(server, client, token, auth="basic", hint=None):
@@ -237,20 +234,10 @@ def test_another_client_learns_nothing_of_a_refresh_token(httpd, client,
 
 # --- who may ask -------------------------------------------------------------
 
-def public_tokens(server, pg, public):
-    verifier, challenge = pkce_pair()
-    code = plant_code(pg, public, redirect_uri=REDIRECT, challenge=challenge,
-                      method="S256")
-    return assert_tokens(token_request(server, public, {
-        "grant_type": "authorization_code", "code": code,
-        "redirect_uri": REDIRECT, "code_verifier": verifier,
-        "client_id": public.id}, auth=None), "read", refresh=True)
-
-
 @pytest.mark.parametrize("kind", ["access_token", "refresh_token"])
 def test_a_public_client_is_invalid_client_even_for_its_own_token(
         httpd, pg, public, kind):
-    token = public_tokens(httpd, pg, public)[kind]
+    token = rs.public_tokens(httpd, pg, public)[kind]
     assert_error(introspect(httpd, public, token, auth="public"), 401,
                  "invalid_client")
 

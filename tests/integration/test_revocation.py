@@ -10,12 +10,10 @@ import requests
 
 import resource_support as rs
 from token_support import (Client, assert_error, assert_tokens, encode,
-                           family_rows, json_body, pkce_pair, plant_code,
-                           register_client, token_request, token_row)
+                           family_rows, json_body, token_request, token_row)
 
 REVOKE = "/oauth2/revoke"
 API = "/api/hello.json"
-REDIRECT = "https://app.example/callback"
 
 
 @pytest.fixture(scope="module")
@@ -35,9 +33,7 @@ def machine(admin):
 
 @pytest.fixture(scope="module")
 def public(admin):
-    return register_client(admin, "--grant", "authorization_code",
-                           "--grant", "refresh_token", "--redirect-uri",
-                           REDIRECT, "--scope", "read", public=True)
+    return rs.public_client(admin)
 
 
 def revoke(server, client, token, hint=None, auth="basic", extra=None):
@@ -82,18 +78,6 @@ def revoked(pg, token):
     row = token_row(pg, token)
     assert row is not None, "no row for the token"
     return row["revoked_at"] is not None
-
-
-def public_tokens(server, pg, public):
-    """Tokens of a public client: a PKCE code redeemed with client_id."""
-    verifier, challenge = pkce_pair()
-    code = plant_code(pg, public, redirect_uri=REDIRECT, challenge=challenge,
-                      method="S256")
-    response = token_request(server, public, {
-        "grant_type": "authorization_code", "code": code,
-        "redirect_uri": REDIRECT, "code_verifier": verifier,
-        "client_id": public.id}, auth=None)
-    return assert_tokens(response, "read", refresh=True)
 
 
 # --- revoking access tokens --------------------------------------------------
@@ -176,7 +160,7 @@ def test_revoking_a_refresh_token_leaves_other_families_alone(httpd, pg,
 
 def test_a_public_client_revokes_its_refresh_token_with_its_client_id(
         httpd, pg, public):
-    tokens = public_tokens(httpd, pg, public)
+    tokens = rs.public_tokens(httpd, pg, public)
     rs.assert_served(rs.get(httpd, API, token=tokens["access_token"]))
     assert_revoke_ok(revoke(httpd, public, tokens["refresh_token"],
                             auth="public"))
