@@ -75,6 +75,9 @@ typedef struct {
     const unsigned char *consent_key;  /* OAUTH2_CSRF_KEY_LEN bytes */
     struct oauth2_jwks_t *jwks;        /* the signing keys, loaded */
     const struct oauth2_jwk_t *signer; /* the first of them */
+    /* Who validates tokens here (issuer, audience, keys), as a short
+     * digest: cache entries made under another context are misses. */
+    const char *cache_context;
 } oauth2_server_conf_t;
 
 /* Per directory; read through the accessors below, which apply the

@@ -151,10 +151,13 @@ static const char *load_consent(apr_pool_t *pool, oauth2_server_conf_t *c)
     return NULL;
 }
 
-/* The signing keys, loaded once: the first signs, all are published. */
+/* The signing keys, loaded once: the first signs, all are published.
+ * The cache context names the issuer, the audience and every key. */
 static const char *load_keys(apr_pool_t *pool, oauth2_server_conf_t *c)
 {
     const char *err, *kid = NULL;
+    const char *context =
+        apr_pstrcat(pool, c->issuer, "\n", c->jwt_audience, NULL);
     EVP_PKEY *key;
     int i;
 
@@ -170,7 +173,9 @@ static const char *load_keys(apr_pool_t *pool, oauth2_server_conf_t *c)
         if (i == 0) {
             c->signer = oauth2_jwks_find(c->jwks, k->kid ? k->kid : kid);
         }
+        context = apr_pstrcat(pool, context, "\n", k->kid ? k->kid : kid, NULL);
     }
+    c->cache_context = apr_pstrndup(pool, oauth2_sha256_hex(pool, context), 16);
     return NULL;
 }
 

@@ -118,7 +118,11 @@ static void unlock(void)
     }
 }
 
-/* Entry: "expires\nclient_id\nuser\nscope" (user empty for a client). */
+/* Entry: "context\nexpires\nclient_id\nuser\nscope" (user empty for a
+ * client), or "context\n-" for a refusal. The key stays the token's hash,
+ * so that a revocation removes the entry whoever made it; an entry made
+ * under another validating context (another issuer, audience or key set:
+ * another virtual host) is a miss, and is replaced. */
 static int parse_entry(request_rec *r, const char *p, oauth2_access_t *a)
 {
     const char *field[3];
@@ -139,7 +143,17 @@ static int parse_entry(request_rec *r, const char *p, oauth2_access_t *a)
     return a->expires > apr_time_sec(apr_time_now());
 }
 
-/* The value of a refusal entry. */
+/* The entry's body after this server's context, or NULL. */
+static const char *in_context(request_rec *r, const char *entry)
+{
+    const char *context = oauth2_server_conf(r->server)->cache_context;
+    apr_size_t n = strlen(context);
+
+    return !strncmp(entry, context, n) && entry[n] == '\n' ? entry + n + 1
+                                                           : NULL;
+}
+
+/* The body of a refusal entry. */
 #define INVALID_ENTRY "-"
 
 oauth2_cache_result_t oauth2_token_cache_get(request_rec *r, const char *hash,
@@ -147,6 +161,7 @@ oauth2_cache_result_t oauth2_token_cache_get(request_rec *r, const char *hash,
 {
     unsigned char data[2048];
     unsigned int len = sizeof(data) - 1;
+    const char *body;
     apr_status_t rv;
 
     if (!cache || !lock(r)) {
@@ -163,16 +178,22 @@ oauth2_cache_result_t oauth2_token_cache_get(request_rec *r, const char *hash,
         return OAUTH2_CACHE_MISS;
     }
     data[len] = '\0';
-    if (!strcmp((const char *)data, INVALID_ENTRY)) {
+    if (!(body = in_context(r, (const char *)data))) {
+        return OAUTH2_CACHE_MISS;
+    }
+    if (!strcmp(body, INVALID_ENTRY)) {
         return OAUTH2_CACHE_INVALID;
     }
-    return parse_entry(r, (const char *)data, access) ? OAUTH2_CACHE_VALID
-                                                      : OAUTH2_CACHE_MISS;
+    return parse_entry(r, body, access) ? OAUTH2_CACHE_VALID
+                                        : OAUTH2_CACHE_MISS;
 }
 
-static void store_entry(request_rec *r, const char *hash, const char *entry,
+static void store_entry(request_rec *r, const char *hash, const char *body,
                         apr_int64_t ttl)
 {
+    const char *entry =
+        apr_pstrcat(r->pool, oauth2_server_conf(r->server)->cache_context, "\n",
+                    body, NULL);
     apr_status_t rv;
 
     if (!lock(r)) {

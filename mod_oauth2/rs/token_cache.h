@@ -25,9 +25,10 @@ void oauth2_token_cache_put(request_rec *r, const char *hash,
                             const oauth2_access_t *access);
 
 /* Remembers for OAuth2TokenCacheTTL that hash is refused. Safe because
- * a refusal is final: an unknown token never becomes known (tokens are
- * answered only after they are stored), and expiry and revocation are
- * permanent. */
+ * a refusal is final within its context (entries are tagged with the
+ * server's cache_context): an unknown token never becomes known (tokens
+ * are answered only after they are stored), and expiry and revocation
+ * are permanent. */
 void oauth2_token_cache_put_invalid(request_rec *r, const char *hash);
 
 /* Forgets a token at once (it was revoked by this server). */

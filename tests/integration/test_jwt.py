@@ -637,6 +637,45 @@ def test_with_oauth2jwtaudience_a_token_for_the_issuer_is_refused(
         server.signer, good_claims(server, aud=server.issuer))))
 
 
+# --- one cache, virtual hosts of different audiences -------------------------
+
+OTHER_AUDIENCE = "https://api.example/billing"
+
+
+@pytest.fixture(scope="module")
+def two_audiences(session, pg, site, key_files):
+    """Two name-based virtual hosts on one port, one cache, the same key
+    and issuer: orders.test accepts AUDIENCE, billing.test OTHER_AUDIENCE
+    (the first is the default host)."""
+    keys = [Key(key_files["rsa"], "RS256", RSA_KID)]
+    orders = jwt_conf(keys, "OAuth2JWTAudience %s" % AUDIENCE)
+    billing = orders.split("<VirtualHost", 1)[1].replace(
+        "ServerName jwt.test", "ServerName billing.test").replace(
+        AUDIENCE, OTHER_AUDIENCE)
+    conf = orders.replace("ServerName jwt.test", "ServerName orders.test")
+    httpd = start(session, conf + "<VirtualHost" + billing, "jwt-two-hosts")
+    try:
+        yield JwtServer(httpd, keys)
+    finally:
+        httpd.stop()
+
+
+def test_a_token_cached_on_one_host_is_judged_afresh_on_another(
+        two_audiences):
+    server, path = two_audiences, LOCAL
+    for_orders = craft(server.signer, good_claims(server, aud=AUDIENCE))
+    for_billing = craft(server.signer, good_claims(server, aud=OTHER_AUDIENCE))
+    billing = {"Host": "billing.test"}
+    # Accepted (and cached) by its host, then refused by the other...
+    rs.assert_served(get(server, path, for_orders))
+    assert_invalid_token(rs.get(server.httpd, path, for_orders,
+                                headers=billing))
+    # ...and a refusal cached by one host does not refuse it on its own.
+    assert_invalid_token(get(server, path, for_billing))
+    rs.assert_served(rs.get(server.httpd, path, for_billing, headers=billing))
+    rs.assert_served(get(server, path, for_orders))
+
+
 # --- without the database ----------------------------------------------------
 
 @pytest.fixture
