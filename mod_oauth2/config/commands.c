@@ -373,10 +373,7 @@ static const char *set_bearer_token_in(cmd_parms *cmd, void *dconf,
             where |= OAUTH2_TOKEN_IN_QUERY;
         }
         else if (!strcasecmp(w, "body")) {
-            /* Reading the body here would take it from the handler. */
-            return fail(cmd, "%s",
-                        "body is not supported yet (use header "
-                        "or query)");
+            where |= OAUTH2_TOKEN_IN_BODY;
         }
         else {
             return fail(cmd, "expects header, query or body, not '%s'", w);

@@ -8,11 +8,10 @@
 
 APLOG_USE_MODULE(oauth2);
 
-/* "application/x-www-form-urlencoded", parameters such as charset
- * tolerated. */
-static int is_form(const char *type)
+int oauth2_form_body_is_form(request_rec *r)
 {
     static const char form[] = "application/x-www-form-urlencoded";
+    const char *type = apr_table_get(r->headers_in, "Content-Type");
     apr_size_t n = sizeof(form) - 1;
 
     return type && !strncasecmp(type, form, n) &&
@@ -27,7 +26,7 @@ int oauth2_form_body_read(request_rec *r, apr_hash_t **params,
     long n;
     int rc;
 
-    if (!is_form(apr_table_get(r->headers_in, "Content-Type"))) {
+    if (!oauth2_form_body_is_form(r)) {
         *error = "Content-Type must be application/x-www-form-urlencoded";
         return HTTP_UNSUPPORTED_MEDIA_TYPE;
     }

@@ -9,6 +9,10 @@
 /* The largest form body accepted (RFC 6749 requests are small). */
 #define OAUTH2_FORM_BODY_LIMIT (16 * 1024)
 
+/* Whether the Content-Type is application/x-www-form-urlencoded
+ * (parameters such as charset tolerated). */
+int oauth2_form_body_is_form(request_rec *r);
+
 /* Reads and parses an application/x-www-form-urlencoded body. Returns OK,
  * or an HTTP status with *error saying what is wrong: 415 for another
  * Content-Type, 413 past the limit, 400 for a malformed body. A repeated

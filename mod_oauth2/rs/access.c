@@ -138,10 +138,14 @@ static oauth2_access_status_t stored(request_rec *r, const char *hash,
     return OAUTH2_ACCESS_VALID;
 }
 
-void oauth2_access_apply(request_rec *r, const oauth2_access_t *access)
+oauth2_accepted_t *oauth2_access_apply(request_rec *r,
+                                       const oauth2_access_t *access,
+                                       const char *token)
 {
-    oauth2_access_t *copy = apr_pmemdup(r->pool, access, sizeof(*access));
+    oauth2_accepted_t *accepted = apr_pcalloc(r->pool, sizeof(*accepted));
 
+    accepted->access = *access;
+    accepted->token = token;
     r->user = (char *)(access->user ? access->user : access->client_id);
     apr_table_setn(r->subprocess_env, "OAUTH2_CLIENT_ID", access->client_id);
     apr_table_setn(r->subprocess_env, "OAUTH2_USER",
@@ -149,10 +153,26 @@ void oauth2_access_apply(request_rec *r, const oauth2_access_t *access)
     apr_table_setn(r->subprocess_env, "OAUTH2_SCOPE", access->scope);
     apr_table_setn(r->subprocess_env, "OAUTH2_EXPIRES",
                    apr_psprintf(r->pool, "%" APR_INT64_T_FMT, access->expires));
-    ap_set_module_config(r->request_config, &oauth2_module, copy);
+    ap_set_module_config(r->request_config, &oauth2_module, accepted);
+    return accepted;
 }
 
 const oauth2_access_t *oauth2_access_of(request_rec *r)
 {
-    return ap_get_module_config(r->request_config, &oauth2_module);
+    oauth2_accepted_t *accepted =
+        ap_get_module_config(r->request_config, &oauth2_module);
+
+    return accepted ? &accepted->access : NULL;
+}
+
+const oauth2_accepted_t *oauth2_accepted_upstream(request_rec *r)
+{
+    while ((r = r->prev ? r->prev : r->main)) {
+        oauth2_accepted_t *accepted =
+            ap_get_module_config(r->request_config, &oauth2_module);
+        if (accepted) {
+            return accepted;
+        }
+    }
+    return NULL;
 }

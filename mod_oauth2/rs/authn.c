@@ -4,6 +4,7 @@
 #include "authn.h"
 #include "access.h"
 #include "bearer.h"
+#include "../http/kept_body.h"
 #include "../mod_oauth2.h"
 
 #include "ap_provider.h"
@@ -77,21 +78,91 @@ static int refuse(request_rec *r, int status, const char *error,
     return status;
 }
 
+/* The query without the token, everywhere httpd keeps it: the handler
+ * and a backend see only the resource's own parameters. */
+static void strip_query(request_rec *r, const oauth2_bearer_t *found)
+{
+    const char *q = strchr(r->unparsed_uri, '?');
+    char *rest = found->rest_len ? (char *)found->rest : NULL;
+
+    r->args = r->parsed_uri.query = rest;
+    if (q) {
+        r->unparsed_uri = apr_pstrcat(
+            r->pool,
+            apr_pstrmemdup(r->pool, r->unparsed_uri, q - r->unparsed_uri),
+            rest ? "?" : "", rest, NULL);
+    }
+}
+
+/* The request line is logged (%r): it never keeps a query token. */
+static void redact_request_line(request_rec *r, const oauth2_bearer_t *found)
+{
+    const char *q = strchr(r->the_request, '?');
+    const char *end = q ? strchr(q, ' ') : NULL;
+
+    if (q) {
+        r->the_request = apr_pstrcat(
+            r->pool,
+            apr_pstrmemdup(r->pool, r->the_request, q - r->the_request),
+            found->rest_len ? "?" : "", found->rest, end ? end : "", NULL);
+    }
+}
+
+/* What the handler (or a proxied backend) gets: the token stays behind
+ * unless OAuth2ForwardAuthorization On; a body read to search it is
+ * handed on. */
+static void hand_on(request_rec *r, const oauth2_bearer_t *found)
+{
+    int forward = oauth2_dir_forward_authorization(oauth2_dir_conf(r));
+    const char *body = found->body;
+    apr_size_t len = found->body_len;
+
+    if (found->in == OAUTH2_TOKEN_IN_QUERY) {
+        redact_request_line(r, found);
+    }
+    if (!forward) {
+        switch (found->in) {
+        case OAUTH2_TOKEN_IN_HEADER:
+            apr_table_unset(r->headers_in, "Authorization");
+            break;
+        case OAUTH2_TOKEN_IN_QUERY:
+            strip_query(r, found);
+            break;
+        case OAUTH2_TOKEN_IN_BODY:
+            body = found->rest;
+            len = found->rest_len;
+            break;
+        }
+    }
+    if (found->body) {
+        oauth2_kept_body_replay(r, body, len);
+    }
+}
+
 static int check_authn(request_rec *r)
 {
-    const char *token, *err;
+    oauth2_bearer_t found;
+    const oauth2_accepted_t *upstream;
+    const char *err;
     oauth2_access_t access;
+    int rc;
 
     if (!is_oauth2(r)) {
         return DECLINED;
     }
-    if (oauth2_bearer_find(r, &token, &err) != OK) {
-        return refuse(r, HTTP_BAD_REQUEST, "invalid_request", err);
+    if ((rc = oauth2_bearer_find(r, &found, &err)) != OK) {
+        return refuse(r, rc, "invalid_request", err);
     }
-    if (!token) {
+    if (!found.token && (upstream = oauth2_accepted_upstream(r))) {
+        /* A subrequest or internal redirect under another configuration:
+         * the token came with the request that made it, which may have
+         * taken it out of the header, query or body already. */
+        found.token = upstream->token;
+    }
+    if (!found.token) {
         return refuse(r, HTTP_UNAUTHORIZED, NULL, NULL);
     }
-    switch (oauth2_access_check(r, token, &access)) {
+    switch (oauth2_access_check(r, found.token, &access)) {
     case OAUTH2_ACCESS_VALID:
         break;
     case OAUTH2_ACCESS_UNAVAILABLE:
@@ -103,11 +174,9 @@ static int check_authn(request_rec *r)
         return refuse(r, HTTP_UNAUTHORIZED, "invalid_token",
                       "the access token is invalid, expired or revoked");
     }
-    oauth2_access_apply(r, &access);
+    oauth2_access_apply(r, &access, found.token);
     r->ap_auth_type = "oauth2";
-    if (!oauth2_dir_forward_authorization(oauth2_dir_conf(r))) {
-        apr_table_unset(r->headers_in, "Authorization");
-    }
+    hand_on(r, &found);
     return OK;
 }
 
@@ -137,6 +206,43 @@ static int drop_stale_challenge(request_rec *r)
     return DECLINED;
 }
 
+/* mod_auth_basic answers 500 to any provider error; a database outage
+ * is a 503, so that the client retries instead of giving up. The error
+ * response gets this filter when the provider could not reach the
+ * database (the note says so). */
+#define UNAVAILABLE_NOTE "oauth2-unavailable"
+
+static ap_filter_rec_t *unavailable_filter_handle;
+
+static apr_status_t unavailable_filter(ap_filter_t *f, apr_bucket_brigade *bb)
+{
+    request_rec *r = f->r;
+
+    if (r->status == HTTP_INTERNAL_SERVER_ERROR) {
+        r->status = HTTP_SERVICE_UNAVAILABLE;
+        r->status_line = NULL;
+    }
+    ap_remove_output_filter(f);
+    return ap_pass_brigade(f->next, bb);
+}
+
+static void insert_error_filter(request_rec *r)
+{
+    if (apr_table_get(r->notes, UNAVAILABLE_NOTE)) {
+        ap_add_output_filter_handle(unavailable_filter_handle, NULL, r,
+                                    r->connection);
+    }
+}
+
+static void basic_unavailable(request_rec *r)
+{
+    apr_table_setn(r->notes, UNAVAILABLE_NOTE, "1");
+    apr_table_setn(r->err_headers_out, "Retry-After", "5");
+    ap_custom_response(r, HTTP_INTERNAL_SERVER_ERROR,
+                       "The access token cannot be checked now; "
+                       "try again later.\n");
+}
+
 /* AuthBasicProvider oauth2: the password is an access token, and the user
  * name must be its owner (or its client, for a client's own token). A
  * password that is no token is "user not found", so that the next
@@ -145,6 +251,7 @@ static authn_status check_password(request_rec *r, const char *user,
                                    const char *password)
 {
     oauth2_access_t access;
+    oauth2_accepted_t *accepted;
 
     if (!oauth2_bearer_syntax_valid(password)) {
         return AUTH_USER_NOT_FOUND;
@@ -153,6 +260,7 @@ static authn_status check_password(request_rec *r, const char *user,
     case OAUTH2_ACCESS_VALID:
         break;
     case OAUTH2_ACCESS_UNAVAILABLE:
+        basic_unavailable(r);
         return AUTH_GENERAL_ERROR;
     default:
         return AUTH_USER_NOT_FOUND;
@@ -160,19 +268,45 @@ static authn_status check_password(request_rec *r, const char *user,
     if (strcmp(user, access.user ? access.user : access.client_id)) {
         return AUTH_DENIED;
     }
-    oauth2_access_apply(r, &access);
+    accepted = oauth2_access_apply(r, &access, password);
+    if (!oauth2_dir_forward_authorization(oauth2_dir_conf(r))) {
+        accepted->authorization = apr_table_get(r->headers_in, "Authorization");
+        apr_table_unset(r->headers_in, "Authorization");
+    }
     return AUTH_GRANTED;
+}
+
+/* A subrequest or internal redirect under another configuration checks
+ * Basic credentials again: it gets back the header that the provider took
+ * from the request that made it. */
+static int restore_authorization(request_rec *r)
+{
+    const oauth2_accepted_t *upstream;
+
+    if (!is_oauth2(r) && (upstream = oauth2_accepted_upstream(r)) &&
+        upstream->authorization &&
+        !apr_table_get(r->headers_in, "Authorization")) {
+        apr_table_setn(r->headers_in, "Authorization", upstream->authorization);
+    }
+    return DECLINED;
 }
 
 static const authn_provider basic_provider = {check_password, NULL};
 
 void oauth2_authn_register(apr_pool_t *p)
 {
+    ap_hook_check_authn(restore_authorization, NULL, NULL, APR_HOOK_FIRST,
+                        AP_AUTH_INTERNAL_PER_CONF);
     ap_hook_check_authn(check_authn, NULL, NULL, APR_HOOK_MIDDLE,
                         AP_AUTH_INTERNAL_PER_CONF);
     ap_hook_note_auth_failure(note_auth_failure, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_fixups(drop_stale_challenge, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_insert_error_filter(insert_error_filter, NULL, NULL,
+                                APR_HOOK_MIDDLE);
     ap_register_auth_provider(p, AUTHN_PROVIDER_GROUP, "oauth2",
                               AUTHN_PROVIDER_VERSION, &basic_provider,
                               AP_AUTH_INTERNAL_PER_CONF);
+    unavailable_filter_handle = ap_register_output_filter(
+        "OAUTH2_UNAVAILABLE", unavailable_filter, NULL, AP_FTYPE_CONTENT_SET);
+    oauth2_kept_body_register();
 }

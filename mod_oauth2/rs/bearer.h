@@ -4,12 +4,29 @@
 
 #include "httpd.h"
 
+/* The largest form body searched for access_token (RFC 6750 §2.2). */
+#define OAUTH2_BEARER_BODY_LIMIT (64 * 1024)
+
 /* Whether text has the b64token syntax of RFC 6750 §2.1. */
 int oauth2_bearer_syntax_valid(const char *text);
 
-/* Looks where OAuth2BearerTokenIn allows. Returns OK with *token set (NULL
- * when the request carries none), or HTTP_BAD_REQUEST with *error when the
- * request is malformed (more than one method, a bad token syntax). */
-int oauth2_bearer_find(request_rec *r, const char **token, const char **error);
+typedef struct {
+    const char *token; /* NULL when the request carries none */
+    int in;            /* OAUTH2_TOKEN_IN_* where it was */
+    /* The query string or the body without the access_token parameter
+     * (when the token was there), for the handler. */
+    const char *rest;
+    apr_size_t rest_len;
+    /* The form body, when it was read (it must be replayed). */
+    const char *body;
+    apr_size_t body_len;
+} oauth2_bearer_t;
+
+/* Looks where OAuth2BearerTokenIn allows; a form body is read only for a
+ * method other than GET and HEAD, in the initial request. Returns OK with
+ * *found filled, or an HTTP status (400 for more than one method or a bad
+ * syntax, 413 for a form body past the limit) with *error. */
+int oauth2_bearer_find(request_rec *r, oauth2_bearer_t *found,
+                       const char **error);
 
 #endif

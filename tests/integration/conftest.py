@@ -13,6 +13,8 @@
               (with DBDriver pgsql unless database=False)
   secrets     session: secrets(value) registers a value that must never
               appear in any log (same as harness.remember_secret)
+  backend     module: an application for mod_proxy on 127.0.0.1 that
+              echoes each request (resource_support.EchoBackend)
 """
 
 import os
@@ -24,6 +26,7 @@ import pytest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import harness  # noqa: E402
+import resource_support  # noqa: E402
 
 
 def _sigterm(signum, frame):
@@ -121,3 +124,12 @@ def configtest(_configtest_server):
         return _configtest_server.configtest(snippet, examples, database,
                                              environ)
     return run
+
+
+@pytest.fixture(scope="module")
+def backend():
+    b = resource_support.EchoBackend()
+    try:
+        yield b
+    finally:
+        b.stop()

@@ -244,12 +244,12 @@ def _stop_everything():
 atexit.register(_stop_everything)
 
 
-def terminate(proc, timeout=15):
-    """SIGTERM to a process we started, SIGKILL to its process group if it
-    does not exit in time."""
+def terminate(proc, timeout=15, first=signal.SIGTERM):
+    """first (SIGTERM) to a process we started, SIGKILL to its process
+    group if it does not exit in time."""
     if proc.poll() is not None:
         return proc.returncode
-    proc.send_signal(signal.SIGTERM)
+    proc.send_signal(first)
     try:
         return proc.wait(timeout)
     except subprocess.TimeoutExpired:
@@ -514,6 +514,7 @@ class Httpd:
             'Mutex "file:%s" default' % self.runtime,
             'ErrorLog "%s"' % self.error_log_path,
             "LogLevel info oauth2:debug",
+            "GracefulShutdownTimeout 5",
             "StartServers 1",
             "ServerLimit 2",
             "ThreadsPerChild 16",
@@ -587,7 +588,10 @@ class Httpd:
         """Stops httpd (SIGTERM, SIGKILL after a timeout) and checks its
         logs for crashes, sanitizer reports and secrets."""
         if self.proc is not None:
-            terminate(self.proc)
+            # Graceful stop (SIGWINCH): an immediate stop (SIGTERM) can
+            # crash a child of the event MPM that closes the socket of a
+            # connection its worker is just finishing (a race in httpd).
+            terminate(self.proc, first=signal.SIGWINCH)
             self._forget()
         if check:
             check_logs([(self.error_log_path, True),

@@ -244,18 +244,24 @@ def cgi_environment(response):
 
 
 class _EchoHandler(http.server.BaseHTTPRequestHandler):
-    """Answers every GET with the request it received, as JSON."""
+    """Answers every GET and POST with the request it received, as JSON
+    (the body as text)."""
 
     def do_GET(self):
+        length = int(self.headers.get("Content-Length") or 0)
         body = json.dumps({
+            "method": self.command,
             "path": self.path,
             "headers": [[k, v] for k, v in self.headers.items()],
+            "body": self.rfile.read(length).decode("latin-1"),
         }).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+    do_POST = do_GET
 
     def log_message(self, fmt, *args):
         pass  # quiet: requests may carry tokens
@@ -279,12 +285,15 @@ class EchoBackend:
         self.thread.join(10)
 
 
-def backend_request(response):
-    """(path, {lower-case header name: [values]}) the backend received."""
+def backend_request(response, with_body=False):
+    """(path, {lower-case header name: [values]}) the backend received,
+    and its body when with_body."""
     assert response.status_code == 200, (response.status_code,
                                          response.text)
     got = response.json()
     headers = {}
     for name, value in got["headers"]:
         headers.setdefault(name.lower(), []).append(value)
+    if with_body:
+        return got["path"], headers, got["body"]
     return got["path"], headers

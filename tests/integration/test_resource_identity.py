@@ -18,15 +18,6 @@ SCOPE = "read write"
 
 
 @pytest.fixture(scope="module")
-def backend():
-    b = rs.EchoBackend()
-    try:
-        yield b
-    finally:
-        b.stop()
-
-
-@pytest.fixture(scope="module")
 def server(session, pg, site, backend):
     locations = (
         rs.location("/t/user/", "Require valid-user")
