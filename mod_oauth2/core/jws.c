@@ -268,9 +268,14 @@ static const char *verify_signature(apr_pool_t *pool, const oauth2_jwk_t *jwk,
         sig = der;
     }
     md = EVP_MD_CTX_new();
-    ok = md && EVP_MD_CTX_copy_ex(md, jwk->verifier) == 1 &&
-         EVP_DigestVerify(md, sig, len, (const unsigned char *)input,
-                          input_len) == 1;
+    ok = md && EVP_MD_CTX_copy_ex(md, jwk->verifier) == 1;
+    if (ok) {
+        /* The copy serves once: without this flag, the final step would
+         * copy the key context once more to keep this one reusable. */
+        EVP_MD_CTX_set_flags(md, EVP_MD_CTX_FLAG_FINALISE);
+        ok = EVP_DigestVerify(md, sig, len, (const unsigned char *)input,
+                              input_len) == 1;
+    }
     EVP_MD_CTX_free(md);
     if (!ok) {
         ERR_clear_error();
