@@ -145,8 +145,8 @@ static const char *jwt_access_token(oauth2_token_request_t *tr,
     if (!claims) {
         return "cannot build the JWT claims";
     }
-    err = oauth2_jws_sign(tr->r->pool, c->signer->key, c->signer->kid, "at+jwt",
-                          claims, &signed_jwt);
+    err = oauth2_jws_sign(tr->r->pool, c->signer->key, c->signer->kid,
+                          OAUTH2_JWT_ACCESS_TYP, claims, &signed_jwt);
     json_decref(claims);
     *jwt = (char *)signed_jwt;
     return err;

@@ -4,11 +4,26 @@
 #include <string.h>
 
 #include <openssl/crypto.h>
-#include <openssl/sha.h>
+#include <openssl/evp.h>
+
+/* SHA256() and EVP_sha256() look the implementation up in the provider
+ * store (a locked table) on every call; it is fetched once instead and
+ * then only read. Write-once, like a configuration-phase static. */
+static CRYPTO_ONCE sha256_once = CRYPTO_ONCE_STATIC_INIT;
+static EVP_MD *sha256_md;
+
+static void sha256_fetch(void)
+{
+    sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
 
 void oauth2_sha256(const void *data, apr_size_t len, unsigned char *out)
 {
-    SHA256(data, len, out);
+    if (!CRYPTO_THREAD_run_once(&sha256_once, sha256_fetch) || !sha256_md ||
+        !EVP_Digest(data, len, out, NULL, sha256_md, NULL)) {
+        /* Out of memory, or no provider offers SHA-256. */
+        EVP_Q_digest(NULL, "SHA256", NULL, data, len, out, NULL);
+    }
 }
 
 char *oauth2_sha256_hex(apr_pool_t *pool, const char *text)

@@ -1,6 +1,7 @@
 #include "jwk.h"
 #include "digest.h"
 #include "encoding.h"
+#include "jws.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -318,7 +319,7 @@ const char *oauth2_jwks_add(oauth2_jwks_t *jwks, EVP_PKEY *key, const char *kid)
 {
     const char *alg = oauth2_jwk_algorithm(key), *err;
     EVP_MD_CTX *verifier;
-    oauth2_jwk_t *jwk;
+    oauth2_jwk_t jwk = {0};
 
     if (!alg) {
         return UNSUPPORTED_KEY;
@@ -332,6 +333,12 @@ const char *oauth2_jwks_add(oauth2_jwks_t *jwks, EVP_PKEY *key, const char *kid)
     if (oauth2_jwks_find(jwks, kid)) {
         return apr_psprintf(jwks->pool, "two keys have the kid '%s'", kid);
     }
+    /* Without it (a kid that is not UTF-8), every header is parsed. */
+    if (oauth2_jws_header(jwks->pool, alg, OAUTH2_JWT_ACCESS_TYP, kid,
+                          &jwk.access_header, &jwk.access_header_json)) {
+        jwk.access_header = NULL;
+        jwk.access_header_json = NULL;
+    }
     if (!(verifier = EVP_MD_CTX_new())) {
         return "out of memory";
     }
@@ -343,11 +350,25 @@ const char *oauth2_jwks_add(oauth2_jwks_t *jwks, EVP_PKEY *key, const char *kid)
         return "cannot prepare the key to verify signatures";
     }
     apr_pool_cleanup_register(jwks->pool, key, free_key, apr_pool_cleanup_null);
-    jwk = apr_array_push(jwks->keys);
-    jwk->kid = apr_pstrdup(jwks->pool, kid);
-    jwk->alg = alg;
-    jwk->key = key;
-    jwk->verifier = verifier;
+    jwk.kid = apr_pstrdup(jwks->pool, kid);
+    jwk.alg = alg;
+    jwk.key = key;
+    jwk.verifier = verifier;
+    *(oauth2_jwk_t *)apr_array_push(jwks->keys) = jwk;
+    return NULL;
+}
+
+const oauth2_jwk_t *oauth2_jwks_find_access_header(const oauth2_jwks_t *jwks,
+                                                   const char *b64)
+{
+    const oauth2_jwk_t *keys = (const oauth2_jwk_t *)jwks->keys->elts;
+    int i;
+
+    for (i = 0; i < jwks->keys->nelts; i++) {
+        if (keys[i].access_header && !strcmp(keys[i].access_header, b64)) {
+            return &keys[i];
+        }
+    }
     return NULL;
 }
 

@@ -34,6 +34,9 @@ const char *oauth2_jwk_import(apr_pool_t *pool, json_t *jwk, EVP_PKEY **key);
  * signatures: see jws.c). Returns 1, or 0 on failure. */
 int oauth2_jwk_digest_init(EVP_MD_CTX *md, EVP_PKEY *key, int sign);
 
+/* The "typ" of the JWS header of JWT access tokens (RFC 9068 §2.1). */
+#define OAUTH2_JWT_ACCESS_TYP "at+jwt"
+
 /* One key of a set, with its pinned algorithm. */
 typedef struct oauth2_jwk_t {
     const char *kid;
@@ -43,6 +46,13 @@ typedef struct oauth2_jwk_t {
      * less than preparing a context per token (OpenSSL 3 fetches the
      * algorithms each time), and threads may copy it concurrently. */
     const EVP_MD_CTX *verifier;
+    /* The header of the access tokens signed with this key, as
+     * oauth2_jws_sign encodes it, and its parse: a token whose header has
+     * exactly these characters names this key and its algorithm, and its
+     * header is not decoded and parsed once more. Read only; NULL when
+     * the kid cannot be put in a header. */
+    const char *access_header;
+    json_t *access_header_json;
 } oauth2_jwk_t;
 
 /* A JWK Set (RFC 7517 §5), made once at configuration time and then only
@@ -60,6 +70,10 @@ const char *oauth2_jwks_add(oauth2_jwks_t *jwks, EVP_PKEY *key,
 /* The key named kid; with kid NULL, the only key of a one-key set. */
 const oauth2_jwk_t *oauth2_jwks_find(const oauth2_jwks_t *jwks,
                                      const char *kid);
+
+/* The key whose access_header is b64, or NULL. */
+const oauth2_jwk_t *oauth2_jwks_find_access_header(const oauth2_jwks_t *jwks,
+                                                   const char *b64);
 
 int oauth2_jwks_count(const oauth2_jwks_t *jwks);
 

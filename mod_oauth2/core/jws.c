@@ -127,12 +127,33 @@ static const char *sign_input(apr_pool_t *pool, EVP_PKEY *key, const char *alg,
     return NULL;
 }
 
+const char *oauth2_jws_header(apr_pool_t *pool, const char *alg,
+                              const char *typ, const char *kid,
+                              const char **b64, json_t **json)
+{
+    /* RFC 7515 §4.1; "s*" leaves out a NULL typ or kid. */
+    json_t *h =
+        json_pack("{s:s, s:s*, s:s*}", "alg", alg, "typ", typ, "kid", kid);
+    const char *err;
+
+    if (!h) {
+        return "cannot make the JWS header (are typ and kid UTF-8?)";
+    }
+    err = encode_json(pool, h, b64);
+    if (!err && json) {
+        apr_pool_cleanup_register(pool, h, free_json, apr_pool_cleanup_null);
+        *json = h;
+        return NULL;
+    }
+    json_decref(h);
+    return err;
+}
+
 const char *oauth2_jws_sign(apr_pool_t *pool, EVP_PKEY *key, const char *kid,
                             const char *typ, json_t *claims, const char **jwt)
 {
     const char *alg = oauth2_jwk_algorithm(key), *header, *payload, *input;
     const char *sig, *err;
-    json_t *h;
 
     if (!alg) {
         return "not an RSA (2048 bits or more) or EC P-256 key";
@@ -140,14 +161,8 @@ const char *oauth2_jws_sign(apr_pool_t *pool, EVP_PKEY *key, const char *kid,
     if (!json_is_object(claims)) {
         return "JWT claims must be a JSON object";
     }
-    /* RFC 7515 §4.1; "s*" leaves out a NULL typ or kid. */
-    h = json_pack("{s:s, s:s*, s:s*}", "alg", alg, "typ", typ, "kid", kid);
-    if (!h) {
-        return "cannot make the JWS header (are typ and kid UTF-8?)";
-    }
-    err = encode_json(pool, h, &header);
-    json_decref(h);
-    if (err || (err = encode_json(pool, claims, &payload))) {
+    if ((err = oauth2_jws_header(pool, alg, typ, kid, &header, NULL)) ||
+        (err = encode_json(pool, claims, &payload))) {
         return err;
     }
     input = apr_pstrcat(pool, header, ".", payload, NULL);
@@ -253,9 +268,14 @@ static const char *verify_signature(apr_pool_t *pool, const oauth2_jwk_t *jwk,
         sig = der;
     }
     md = EVP_MD_CTX_new();
-    ok = md && EVP_MD_CTX_copy_ex(md, jwk->verifier) == 1 &&
-         EVP_DigestVerify(md, sig, len, (const unsigned char *)input,
-                          input_len) == 1;
+    ok = md && EVP_MD_CTX_copy_ex(md, jwk->verifier) == 1;
+    if (ok) {
+        /* The copy serves once: without this flag, the final step would
+         * copy the key context once more to keep this one reusable. */
+        EVP_MD_CTX_set_flags(md, EVP_MD_CTX_FLAG_FINALISE);
+        ok = EVP_DigestVerify(md, sig, len, (const unsigned char *)input,
+                              input_len) == 1;
+    }
     EVP_MD_CTX_free(md);
     if (!ok) {
         ERR_clear_error();
@@ -272,11 +292,21 @@ const char *oauth2_jws_verify(apr_pool_t *pool, const oauth2_jwks_t *jwks,
     json_t *h;
     const char *err;
 
-    /* The payload is parsed only once the signature is verified. */
-    if ((err = split(pool, jwt, &parts)) ||
-        (err = decode_object(pool, parts.header, "header", &h)) ||
-        (err = select_key(jwks, h, &jwk)) ||
-        (err = verify_signature(pool, jwk, jwt, parts.input_len,
+    /* The payload is parsed only once the signature is verified; the
+     * header of our own access tokens was parsed when the key was added. */
+    if ((err = split(pool, jwt, &parts))) {
+        return err;
+    }
+    if (!(jwk = oauth2_jwks_find_access_header(jwks, parts.header))) {
+        if ((err = decode_object(pool, parts.header, "header", &h)) ||
+            (err = select_key(jwks, h, &jwk))) {
+            return err;
+        }
+    }
+    else {
+        h = jwk->access_header_json;
+    }
+    if ((err = verify_signature(pool, jwk, jwt, parts.input_len,
                                 parts.signature)) ||
         (err = decode_object(pool, parts.payload, "payload", claims))) {
         return err;

@@ -15,10 +15,19 @@
 const char *oauth2_jws_sign(apr_pool_t *pool, EVP_PKEY *key, const char *kid,
                             const char *typ, json_t *claims, const char **jwt);
 
+/* The base64url protected header {"alg", "typ", "kid"} that
+ * oauth2_jws_sign writes (typ and kid may be NULL to leave them out), and,
+ * when json is not NULL, that header as a JSON object released with pool.
+ * Returns NULL or what is wrong. */
+const char *oauth2_jws_header(apr_pool_t *pool, const char *alg,
+                              const char *typ, const char *kid,
+                              const char **b64, json_t **json);
+
 /* Verifies a compact JWS with the key of jwks its "kid" names (with no
  * "kid", the only key of a one-key set) and the algorithm pinned to that
  * key, then returns its header and claims (JSON objects released with
- * pool; header may be NULL when not wanted). Checks neither "typ" nor any
+ * pool, or, for the header, kept by jwks; both only to be read; header may
+ * be NULL when not wanted). Checks neither "typ" nor any
  * claim: see oauth2_jwt_check_claims. Returns NULL, or why the token is
  * refused (a message that never quotes the token). */
 const char *oauth2_jws_verify(apr_pool_t *pool, const oauth2_jwks_t *jwks,

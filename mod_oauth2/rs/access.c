@@ -117,7 +117,7 @@ static oauth2_access_status_t stored(request_rec *r, const char *hash,
     if (!(store = oauth2_dbd_store(r))) {
         return OAUTH2_ACCESS_UNAVAILABLE;
     }
-    rv = oauth2_store_token_get(store, hash, &row, &err);
+    rv = oauth2_store_token_live_access(store, hash, &row, &err);
     if (rv == APR_NOTFOUND) {
         return OAUTH2_ACCESS_INVALID;
     }
@@ -125,9 +125,6 @@ static oauth2_access_status_t stored(request_rec *r, const char *hash,
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       OAUTH2_LOGNO(00021) "token lookup failed: %s", err);
         return OAUTH2_ACCESS_UNAVAILABLE;
-    }
-    if (strcmp(row->kind, "access") || row->expired || row->revoked) {
-        return OAUTH2_ACCESS_INVALID;
     }
     if (access) {
         access->client_id = row->client_id;

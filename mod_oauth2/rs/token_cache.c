@@ -7,6 +7,7 @@
 
 #include <apr_global_mutex.h>
 #include <apr_strings.h>
+#include <apr_thread_mutex.h>
 
 APLOG_USE_MODULE(oauth2);
 
@@ -16,7 +17,12 @@ typedef struct {
     const ap_socache_provider_t *provider;
     ap_socache_instance_t *instance;
     apr_global_mutex_t *mutex; /* for providers that are not MP-safe */
-    int failed;                /* a failure was logged by this process */
+#if APR_HAS_THREADS
+    /* Taken before mutex, so that at most one thread per process waits
+     * for it (see lock()). */
+    apr_thread_mutex_t *thread_mutex;
+#endif
+    int failed; /* a failure was logged by this process */
 } token_cache_t;
 
 /* Created once per configuration cycle; NULL with OAuth2TokenCache none. */
@@ -82,6 +88,13 @@ void oauth2_token_cache_child_init(apr_pool_t *pchild, server_rec *s)
     if (cache && cache->mutex) {
         apr_global_mutex_child_init(
             &cache->mutex, apr_global_mutex_lockfile(cache->mutex), pchild);
+#if APR_HAS_THREADS
+        if (apr_thread_mutex_create(&cache->thread_mutex,
+                                    APR_THREAD_MUTEX_DEFAULT,
+                                    pchild) != APR_SUCCESS) {
+            cache->thread_mutex = NULL; /* the global mutex suffices */
+        }
+#endif
     }
 }
 
@@ -100,11 +113,39 @@ static void note_failure(request_rec *r, apr_status_t rv, const char *what)
     }
 }
 
+/* The default global mutex on Linux is a robust, priority-inheriting
+ * pthread mutex that APR does not pair with a thread mutex: a waiter
+ * always sleeps in the kernel and an unlock hands the mutex to a sleeping
+ * waiter, so with every worker thread of every child queued on it the
+ * cache ran at the pace of the scheduler. The threads of one process
+ * queue on an ordinary thread mutex first, which a running thread can
+ * take without a context switch (as APR does itself for the lock
+ * mechanisms that are not thread-safe). */
+static void thread_unlock(void)
+{
+#if APR_HAS_THREADS
+    if (cache->thread_mutex) {
+        apr_thread_mutex_unlock(cache->thread_mutex);
+    }
+#endif
+}
+
 static int lock(request_rec *r)
 {
     apr_status_t rv;
 
-    if (cache->mutex && (rv = apr_global_mutex_lock(cache->mutex))) {
+    if (!cache->mutex) {
+        return 1;
+    }
+#if APR_HAS_THREADS
+    if (cache->thread_mutex &&
+        (rv = apr_thread_mutex_lock(cache->thread_mutex))) {
+        note_failure(r, rv, "lock");
+        return 0;
+    }
+#endif
+    if ((rv = apr_global_mutex_lock(cache->mutex))) {
+        thread_unlock();
         note_failure(r, rv, "lock");
         return 0;
     }
@@ -115,6 +156,7 @@ static void unlock(void)
 {
     if (cache->mutex) {
         apr_global_mutex_unlock(cache->mutex);
+        thread_unlock();
     }
 }
 

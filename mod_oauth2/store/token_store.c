@@ -47,6 +47,12 @@ const oauth2_store_statement_t oauth2_token_statements[] = {
      " used_at IS NOT NULL, revoked_at IS NOT NULL,"
      " extract(epoch FROM created_at)::bigint"
      " FROM oauth2_token WHERE token_hash = %s"},
+    /* The resource server's question: only the columns it uses, and a row
+     * only for a live access token. */
+    {"oauth2_token_live_access",
+     "SELECT client_id, user_id, scope, extract(epoch FROM expires_at)::bigint"
+     " FROM oauth2_token WHERE token_hash = %s AND kind = 'access'"
+     " AND expires_at > now() AND revoked_at IS NULL"},
     {"oauth2_token_revoke_family",
      "UPDATE oauth2_token SET revoked_at = now()"
      " WHERE family_id = %s::uuid AND revoked_at IS NULL RETURNING token_hash"},
@@ -147,6 +153,36 @@ apr_status_t oauth2_store_token_get(oauth2_store_t *store, const char *hash,
                            token, error);
     if (rv == APR_SUCCESS && !*token) {
         *error = "no such token";
+        return APR_NOTFOUND;
+    }
+    return rv;
+}
+
+static void take_live_access(oauth2_store_t *store, apr_dbd_row_t *row,
+                             void *baton)
+{
+    oauth2_token_t *t = apr_pcalloc(store->pool, sizeof(*t));
+
+    t->kind = "access";
+    t->client_id = oauth2_store_column(store, row, 0);
+    t->user_id = oauth2_store_column(store, row, 1);
+    t->scope = oauth2_store_column(store, row, 2);
+    t->expires_at = oauth2_store_int64(store, row, 3);
+    *(oauth2_token_t **)baton = t;
+}
+
+apr_status_t oauth2_store_token_live_access(oauth2_store_t *store,
+                                            const char *hash,
+                                            oauth2_token_t **token,
+                                            const char **error)
+{
+    apr_status_t rv;
+
+    *token = NULL;
+    rv = oauth2_store_rows(store, "oauth2_token_live_access", 1, &hash,
+                           take_live_access, token, error);
+    if (rv == APR_SUCCESS && !*token) {
+        *error = "no live access token";
         return APR_NOTFOUND;
     }
     return rv;

@@ -60,6 +60,14 @@ apr_status_t oauth2_store_token_redeem_code(oauth2_store_t *store,
 apr_status_t oauth2_store_token_get(oauth2_store_t *store, const char *hash,
                                     oauth2_token_t **token, const char **error);
 
+/* The access token hash if it is live (not expired, not revoked), with
+ * client_id, user_id, scope and expires_at filled in; APR_NOTFOUND when
+ * there is no such token or it is not a live access token. */
+apr_status_t oauth2_store_token_live_access(oauth2_store_t *store,
+                                            const char *hash,
+                                            oauth2_token_t **token,
+                                            const char **error);
+
 /* Revokes every live token of a family; *hashes receives the hashes of
  * the tokens revoked (const char *), for the validation cache. */
 apr_status_t oauth2_store_token_revoke_family(oauth2_store_t *store,

@@ -484,6 +484,31 @@ START_TEST(test_jws_sign_then_verify_gives_back_header_and_claims)
 }
 END_TEST
 
+/* Our own header is recognised by its characters; any other spelling of
+ * the same header is parsed, and both give the same header. */
+START_TEST(
+    test_jws_verify_gives_the_same_header_for_our_own_and_other_spellings)
+{
+    const char *own = sign(RSA2048, "rsa", CLAIMS);
+    const char *other =
+        sign_raw(b64("{\"kid\":\"rsa\",\"typ\":\"at+jwt\",\"alg\":\"RS256\"}"),
+                 b64(CLAIMS));
+    json_t *h1 = NULL, *h2 = NULL, *claims = NULL;
+
+    ck_assert_ptr_null(
+        oauth2_jws_verify(test_pool, rsa_and_ec(), own, &h1, &claims));
+    ck_assert_ptr_null(
+        oauth2_jws_verify(test_pool, rsa_and_ec(), other, &h2, &claims));
+    ck_assert_int_eq(json_equal(h1, h2), 1);
+    ck_assert_int_eq(json_equal(claims, parse(CLAIMS)), 1);
+    /* Our header under another key's kid is refused as before. */
+    assert_refused(sign_raw(b64("{\"alg\":\"RS256\",\"typ\":\"at+jwt\","
+                                "\"kid\":\"ec\"}"),
+                            b64(CLAIMS)),
+                   rsa_and_ec(), "alg");
+}
+END_TEST
+
 START_TEST(test_jws_sign_leaves_out_a_null_typ_and_kid)
 {
     const char *jwt = NULL, *header = b64("{\"alg\":\"ES256\"}");
@@ -1060,6 +1085,9 @@ Suite *oauth2_jose_suite(void)
 
     tcase_add_loop_test(
         jws, test_jws_sign_then_verify_gives_back_header_and_claims, 0, 2);
+    tcase_add_test(
+        jws,
+        test_jws_verify_gives_the_same_header_for_our_own_and_other_spellings);
     tcase_add_test(jws, test_jws_sign_leaves_out_a_null_typ_and_kid);
     tcase_add_test(jws, test_jws_sign_refuses_unusable_keys_and_claims);
     tcase_add_test(jws, test_jws_es256_signatures_are_r_s_and_all_verify);

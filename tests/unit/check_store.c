@@ -733,6 +733,43 @@ START_TEST(test_token_purge_deletes_expired_tokens_and_keeps_live_ones)
 }
 END_TEST
 
+static apr_status_t live_access(const char *hash, oauth2_token_t **token)
+{
+    const char *error = NULL;
+
+    *token = NULL;
+    return oauth2_store_token_live_access(store, hash, token, &error);
+}
+
+START_TEST(test_live_access_finds_only_live_access_tokens)
+{
+    oauth2_client_t *client = sample_client("live-access");
+    const char *access, *refresh, *expired, *none, *revoked, *error = NULL;
+    apr_array_header_t *hashes;
+    oauth2_token_t *t;
+
+    insert(client);
+    issue_tokens(client->client_id, 600, 600, &access, &refresh);
+    issue_tokens(client->client_id, -60, 0, &expired, &none);
+    issue_tokens(client->client_id, 600, 0, &revoked, &none);
+    ck_assert_int_eq(oauth2_store_token_revoke(
+                         store, revoked, client->client_id, &hashes, &error),
+                     APR_SUCCESS);
+
+    ck_assert_int_eq(live_access(access, &t), APR_SUCCESS);
+    ck_assert_str_eq(t->kind, "access");
+    ck_assert_str_eq(t->client_id, client->client_id);
+    ck_assert_str_eq(t->user_id, "alice");
+    ck_assert_str_eq(t->scope, "openid");
+    ck_assert_int_gt(t->expires_at, (apr_int64_t)apr_time_sec(apr_time_now()));
+    ck_assert_int_eq(live_access(refresh, &t), APR_NOTFOUND);
+    ck_assert_ptr_null(t);
+    ck_assert_int_eq(live_access(expired, &t), APR_NOTFOUND);
+    ck_assert_int_eq(live_access(revoked, &t), APR_NOTFOUND);
+    ck_assert_int_eq(live_access(fresh_hash(), &t), APR_NOTFOUND);
+}
+END_TEST
+
 START_TEST(test_client_delete_cascades_to_its_codes_and_tokens)
 {
     oauth2_client_t *client = sample_client("cascade");
@@ -820,6 +857,7 @@ static Suite *store_suite(void)
                    test_code_purge_deletes_expired_codes_and_keeps_live_ones);
     tcase_add_test(tc,
                    test_token_purge_deletes_expired_tokens_and_keeps_live_ones);
+    tcase_add_test(tc, test_live_access_finds_only_live_access_tokens);
     tcase_add_test(tc, test_client_delete_cascades_to_its_codes_and_tokens);
     suite_add_tcase(s, tc);
     return s;
