@@ -1,5 +1,6 @@
-/* A request body read before the handler runs (a bearer token may be in
- * it, RFC 6750 §2.2) and handed to the handler afterwards, as it was or
+/* A whole request body in memory, bounded: read by the endpoints, and by
+ * the resource server before the handler runs (a bearer token may be in
+ * it, RFC 6750 §2.2), which then hands it to the handler as it was or
  * edited: what mod_request's KeepBody does, without needing it. */
 #ifndef OAUTH2_HTTP_KEPT_BODY_H
 #define OAUTH2_HTTP_KEPT_BODY_H
