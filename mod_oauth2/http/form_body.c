@@ -7,7 +7,6 @@
 
 #include <apr_strings.h>
 
-
 int oauth2_form_body_is_form(request_rec *r)
 {
     static const char form[] = "application/x-www-form-urlencoded";
