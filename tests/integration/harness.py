@@ -123,6 +123,18 @@ def read_text(path):
         return ""
 
 
+def lines_with(path, text, timeout=5.0):
+    """The lines of a log that contain text, waiting for the first one:
+    httpd writes the access log after the response has gone out."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = [line for line in read_text(path).splitlines()
+                 if text in line]
+        if found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.05)
+
+
 def tail(text, lines=40):
     return "\n".join(text.splitlines()[-lines:])
 

@@ -196,8 +196,7 @@ def test_a_query_token_reaches_neither_the_backend_nor_the_log(server,
         server, "/t/query/x?a=%s&access_token=%s&b=2" % (marker, token)))
     assert path == "/x?a=%s&b=2" % marker, path
     assert "authorization" not in headers
-    logged = [line for line in harness.read_text(server.access_log)
-              .splitlines() if marker in line]
+    logged = harness.lines_with(server.access_log, marker)
     assert logged, "no access log line for the request"
     assert all(token not in line for line in logged), logged
     assert logged[-1].split("|")[1] == "?a=%s&b=2" % marker, logged
