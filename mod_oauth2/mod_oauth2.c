@@ -3,6 +3,7 @@
  * mod_dbd. This file declares the module and registers its hooks; the
  * work is done in config/, as/, rs/, http/, store/ and core/. */
 #include "mod_oauth2.h"
+#include "as/client_cache.h"
 #include "as/endpoints.h"
 #include "config/config.h"
 #include "http/dbd.h"
@@ -54,6 +55,7 @@ static int oauth2_post_config(apr_pool_t *pconf, apr_pool_t *plog,
 static void oauth2_child_init(apr_pool_t *pchild, server_rec *s)
 {
     oauth2_token_cache_child_init(pchild, s);
+    oauth2_client_cache_child_init(pchild);
 }
 
 static void oauth2_register_hooks(apr_pool_t *p)

@@ -1,4 +1,5 @@
 #include "client_auth.h"
+#include "client_cache.h"
 #include "../core/basic_auth.h"
 #include "../core/digest.h"
 #include "../core/form.h"
@@ -80,10 +81,28 @@ static const char *credentials(oauth2_token_request_t *tr, const char **id,
     return NULL;
 }
 
+/* Why the client's record refuses these credentials, or NULL. A public
+ * client has no secret; a confidential one must prove its secret,
+ * compared as SHA-256 digests in constant time. */
+static const char *refusal(oauth2_token_request_t *tr,
+                           const oauth2_client_t *client, const char *secret)
+{
+    if (client->disabled) {
+        return "client is disabled";
+    }
+    if (!client->secret_hash) {
+        return secret ? "public client sent a secret" : NULL;
+    }
+    return secret && oauth2_secret_equal(oauth2_sha256_hex(tr->r->pool, secret),
+                                         client->secret_hash)
+               ? NULL
+               : "wrong or missing secret";
+}
+
 int oauth2_client_authenticate(oauth2_token_request_t *tr, int *done)
 {
-    const char *id, *secret, *err;
-    oauth2_client_t *client;
+    const char *id, *secret, *err, *why;
+    oauth2_client_t *client = NULL;
     apr_status_t rv;
 
     if (!tr->store && !(tr->store = oauth2_dbd_store(tr->r))) {
@@ -99,6 +118,14 @@ int oauth2_client_authenticate(oauth2_token_request_t *tr, int *done)
         *done = invalid_client(tr, NULL, "no client credentials");
         return !OK;
     }
+    /* A remembered record may let the client in, never keep it out. */
+    if (tr->remember && !tr->redoing &&
+        (client = oauth2_client_cache_get(tr->r, id)) &&
+        !refusal(tr, client, secret)) {
+        tr->recalled = 1;
+        tr->client = client;
+        return OK;
+    }
     rv = oauth2_store_client_get(tr->store, id, &client, &err);
     if (rv == APR_NOTFOUND) {
         *done = invalid_client(tr, id, "unknown client");
@@ -108,22 +135,12 @@ int oauth2_client_authenticate(oauth2_token_request_t *tr, int *done)
         *done = oauth2_token_unavailable(tr, "client lookup", err);
         return !OK;
     }
-    if (client->disabled) {
-        *done = invalid_client(tr, id, "client is disabled");
+    if ((why = refusal(tr, client, secret))) {
+        *done = invalid_client(tr, id, why);
         return !OK;
     }
-    /* A public client has no secret; a confidential one must prove its
-     * secret, compared as SHA-256 digests in constant time. */
-    if (client->secret_hash
-            ? !secret ||
-                  !oauth2_secret_equal(oauth2_sha256_hex(tr->r->pool, secret),
-                                       client->secret_hash)
-            : secret != NULL) {
-        *done =
-            invalid_client(tr, id,
-                           client->secret_hash ? "wrong or missing secret"
-                                               : "public client sent a secret");
-        return !OK;
+    if (tr->remember) {
+        oauth2_client_cache_put(tr->r, client);
     }
     tr->client = client;
     return OK;

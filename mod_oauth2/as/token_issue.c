@@ -19,6 +19,10 @@ APLOG_USE_MODULE(oauth2);
 int oauth2_token_error(oauth2_token_request_t *tr, int status,
                        const char *error, const char *description)
 {
+    if (tr->recalled) {
+        tr->redo = 1;
+        return DONE;
+    }
     return oauth2_json_error(tr->r, status, error, description);
 }
 
@@ -29,10 +33,10 @@ int oauth2_token_unavailable(oauth2_token_request_t *tr, const char *what,
                   OAUTH2_LOGNO(00006) "token endpoint: %s failed%s%s", what,
                   detail ? ": " : "", detail ? detail : "");
     apr_table_setn(tr->r->err_headers_out, "Retry-After", "5");
-    return oauth2_token_error(tr, HTTP_SERVICE_UNAVAILABLE,
-                              "temporarily_unavailable",
-                              "the authorization server cannot reach its "
-                              "database; try again shortly");
+    return oauth2_json_error(tr->r, HTTP_SERVICE_UNAVAILABLE,
+                             "temporarily_unavailable",
+                             "the authorization server cannot reach its "
+                             "database; try again shortly");
 }
 
 static int in_list(const char *list, const char *word)
@@ -156,8 +160,8 @@ apr_status_t oauth2_token_mint(oauth2_token_request_t *tr,
                                const oauth2_grant_result_t *g,
                                oauth2_minted_t *out, const char **err)
 {
-    oauth2_token_issue_t row = {tr->client->client_id, g->user, g->scope,
-                                tr->grant_type, g->family};
+    oauth2_token_issue_t row = {tr->client, g->user, g->scope, tr->grant_type,
+                                g->family};
 
     out->refresh = NULL;
     if (tr->conf->access_token_format == OAUTH2_FORMAT_JWT) {
@@ -211,6 +215,11 @@ int oauth2_token_issue(oauth2_token_request_t *tr,
                                               ? "authorization code used "
                                                 "twice"
                                               : "refresh token used twice");
+    }
+    if (rv == APR_EAGAIN && !tr->redoing) {
+        /* The client's row changed since it was read or remembered. */
+        tr->redo = 1;
+        return DONE;
     }
     if (rv != APR_SUCCESS) {
         return oauth2_token_unavailable(tr, "storing the token", err);

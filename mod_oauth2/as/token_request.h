@@ -16,6 +16,10 @@ typedef struct {
     const oauth2_client_t *client; /* authenticated */
     const char *grant_type;        /* recorded with the tokens */
     int used_basic;                /* client_secret_basic was used */
+    int remember;                  /* the grant may use the client cache */
+    int recalled;                  /* tr->client came from the cache */
+    int redo;    /* decide again, on the client's row as it is now */
+    int redoing; /* this is that second decision */
 } oauth2_token_request_t;
 
 /* What a grant hands to oauth2_token_issue. */
@@ -35,7 +39,9 @@ int oauth2_grant_password(oauth2_token_request_t *tr);
 int oauth2_grant_client_credentials(oauth2_token_request_t *tr);
 int oauth2_grant_refresh_token(oauth2_token_request_t *tr);
 
-/* Sends an RFC 6749 §5.2 error. */
+/* Sends an RFC 6749 §5.2 error; or, when the client record came from the
+ * cache, sends nothing and sets tr->redo (a refusal is never decided on a
+ * remembered record). */
 int oauth2_token_error(oauth2_token_request_t *tr, int status,
                        const char *error, const char *description);
 

@@ -15,10 +15,17 @@
 #define TOKEN_EXPIRY "now() + make_interval(secs => t.lifetime)"
 
 const oauth2_store_statement_t oauth2_token_statements[] = {
+    /* Stores nothing unless the client row still holds what issuing was
+     * decided on, so a remembered client record can never outlive a
+     * disabled client, a new secret or narrowed grants and scopes. */
     {"oauth2_token_issue", TOKEN_INSERT
-     "SELECT t.hash, t.kind, %s, %s, %s, %s, f.id, NULL, " TOKEN_EXPIRY
+     "SELECT t.hash, t.kind, c.client_id, %s, %s, %s, f.id, NULL, " TOKEN_EXPIRY
      " FROM (SELECT COALESCE(%s::uuid, gen_random_uuid()) AS id)"
-     " AS f, " TOKEN_ROWS " WHERE t.hash IS NOT NULL"},
+     " AS f, " TOKEN_ROWS ", oauth2_client c WHERE t.hash IS NOT NULL"
+     " AND c.client_id = %s AND c.disabled_at IS NULL"
+     " AND c.secret_hash IS NOT DISTINCT FROM %s"
+     " AND array_to_string(c.grant_types, ' ') = %s"
+     " AND array_to_string(c.scopes, ' ') = %s"},
     {"oauth2_token_rotate",
      "WITH old AS (UPDATE oauth2_token SET used_at = now()"
      " WHERE token_hash = %s AND kind = 'refresh' AND client_id = %s"
@@ -70,17 +77,27 @@ apr_status_t oauth2_store_token_issue(oauth2_store_t *store,
                                       const oauth2_token_issue_t *t,
                                       const char **error)
 {
-    const char *args[] = {t->client_id,
-                          t->user_id,
+    const char *args[] = {t->user_id,
                           t->scope,
                           t->grant_type,
                           t->family_id,
                           t->access_hash,
                           apr_itoa(store->pool, t->access_lifetime),
                           t->refresh_hash,
-                          apr_itoa(store->pool, t->refresh_lifetime)};
+                          apr_itoa(store->pool, t->refresh_lifetime),
+                          t->client->client_id,
+                          t->client->secret_hash,
+                          t->client->grant_types,
+                          t->client->scopes};
+    int rows = 0;
+    apr_status_t rv =
+        oauth2_store_exec(store, "oauth2_token_issue", &rows, error, 12, args);
 
-    return oauth2_store_exec(store, "oauth2_token_issue", NULL, error, 9, args);
+    if (rv == APR_SUCCESS && rows == 0) {
+        *error = "the client changed since it was read";
+        return APR_EAGAIN;
+    }
+    return rv;
 }
 
 apr_status_t oauth2_store_token_rotate(oauth2_store_t *store,
@@ -89,7 +106,7 @@ apr_status_t oauth2_store_token_rotate(oauth2_store_t *store,
                                        const char **error)
 {
     const char *args[] = {old_hash,
-                          t->client_id,
+                          t->client->client_id,
                           t->scope,
                           t->access_hash,
                           apr_itoa(store->pool, t->access_lifetime),
@@ -112,7 +129,7 @@ apr_status_t oauth2_store_token_redeem_code(oauth2_store_t *store,
                                             const char **error)
 {
     const char *args[] = {
-        code_hash,       t->client_id,
+        code_hash,       t->client->client_id,
         t->access_hash,  apr_itoa(store->pool, t->access_lifetime),
         t->refresh_hash, apr_itoa(store->pool, t->refresh_lifetime)};
     int rows = 0;

@@ -2,6 +2,7 @@
 #ifndef OAUTH2_STORE_TOKEN_H
 #define OAUTH2_STORE_TOKEN_H
 
+#include "client_store.h"
 #include "store.h"
 
 #include <apr_tables.h>
@@ -9,9 +10,9 @@
 /* What one issuance writes: an access token and, optionally, a refresh
  * token of the same family, in one INSERT. */
 typedef struct {
-    const char *client_id;
-    const char *user_id; /* NULL: the client's own token */
-    const char *scope;   /* granted scope, space-separated */
+    const oauth2_client_t *client; /* the record issuing was decided on */
+    const char *user_id;           /* NULL: the client's own token */
+    const char *scope;             /* granted scope, space-separated */
     const char *grant_type;
     const char *family_id; /* NULL: a new family */
     const char *access_hash;
@@ -34,6 +35,8 @@ typedef struct {
     int revoked;
 } oauth2_token_t;
 
+/* APR_EAGAIN, storing nothing, when the client's row no longer matches
+ * issue->client (disabled, another secret, other grants or scopes). */
 apr_status_t oauth2_store_token_issue(oauth2_store_t *store,
                                       const oauth2_token_issue_t *issue,
                                       const char **error);

@@ -90,14 +90,16 @@ def basic_header(client_id, secret):
 
 # --- requests ----------------------------------------------------------------
 
-def post_raw(server, body, content_type=FORM, headers=None, method="POST"):
-    """Sends body (str or bytes) as is."""
+def post_raw(server, body, content_type=FORM, headers=None, method="POST",
+             session=requests):
+    """Sends body (str or bytes) as is; through session when given (a
+    requests.Session keeps one connection, so one httpd process)."""
     h = {} if content_type is None else {"Content-Type": content_type}
     h.update(headers or {})
     if isinstance(body, str):
         body = body.encode()
-    return requests.request(method, server.url(TOKEN_PATH), data=body,
-                            headers=h, timeout=30)
+    return session.request(method, server.url(TOKEN_PATH), data=body,
+                           headers=h, timeout=30)
 
 
 def encode(params):
@@ -107,7 +109,8 @@ def encode(params):
                                    if v is not None])
 
 
-def token_request(server, client, params, auth="basic", headers=None):
+def token_request(server, client, params, auth="basic", headers=None,
+                  session=requests):
     """A token request authenticated the way auth says: "basic"
     (client_secret_basic), "post" (client_secret_post: client_id and
     client_secret in the body; public clients send only client_id) or
@@ -121,7 +124,7 @@ def token_request(server, client, params, auth="basic", headers=None):
         params["client_secret"] = client.secret
     elif auth is not None:
         raise ValueError(auth)
-    return post_raw(server, encode(params), headers=h)
+    return post_raw(server, encode(params), headers=h, session=session)
 
 
 def parallel(n, fn):

@@ -649,9 +649,12 @@ static void issue_tokens(const char *client_id, int access_lifetime,
                          const char **refresh_hash)
 {
     oauth2_token_issue_t issue = {0};
+    oauth2_client_t *client;
     const char *error = NULL;
 
-    issue.client_id = client_id;
+    ck_assert_int_eq(oauth2_store_client_get(store, client_id, &client, &error),
+                     APR_SUCCESS);
+    issue.client = client;
     issue.user_id = "alice";
     issue.scope = "openid";
     issue.grant_type = "authorization_code";
@@ -770,6 +773,58 @@ START_TEST(test_live_access_finds_only_live_access_tokens)
 }
 END_TEST
 
+/* Issues an access token on the client record as read now, then applies
+ * change to the row and issues on the old record. */
+static void assert_issue_refused_after(const char *suffix,
+                                       const oauth2_client_t *change,
+                                       int disabled, const char *secret_hash)
+{
+    oauth2_client_t *client = sample_client(suffix);
+    oauth2_token_issue_t issue = {0};
+    const char *error = NULL;
+    oauth2_token_t *t;
+
+    insert(client);
+    issue.client = get(client->client_id);
+    issue.scope = "openid";
+    issue.grant_type = "client_credentials";
+    issue.access_hash = fresh_hash();
+    issue.access_lifetime = 600;
+    ck_assert_int_eq(oauth2_store_token_issue(store, &issue, &error),
+                     APR_SUCCESS);
+    if (secret_hash) {
+        ck_assert_int_eq(oauth2_store_client_set_secret(
+                             store, client->client_id, secret_hash, &error),
+                         APR_SUCCESS);
+    }
+    else {
+        ck_assert_int_eq(oauth2_store_client_update(store, client->client_id,
+                                                    change, disabled, &error),
+                         APR_SUCCESS);
+    }
+    issue.access_hash = fresh_hash();
+    ck_assert_int_eq(oauth2_store_token_issue(store, &issue, &error),
+                     APR_EAGAIN);
+    ck_assert_int_eq(token_state(issue.access_hash, &t), APR_NOTFOUND);
+    /* On the record as it is now, issuing works again (unless disabled). */
+    issue.client = get(client->client_id);
+    ck_assert_int_eq(oauth2_store_token_issue(store, &issue, &error),
+                     disabled == 1 ? APR_EAGAIN : APR_SUCCESS);
+}
+
+START_TEST(test_token_issue_stores_nothing_once_the_client_row_changed)
+{
+    oauth2_client_t scopes = {0}, grants = {0}, none = {0};
+
+    scopes.scopes = "openid";
+    grants.grant_types = "client_credentials";
+    assert_issue_refused_after("guard-scopes", &scopes, -1, NULL);
+    assert_issue_refused_after("guard-grants", &grants, -1, NULL);
+    assert_issue_refused_after("guard-disabled", &none, 1, NULL);
+    assert_issue_refused_after("guard-secret", &none, -1, "0123abcd");
+}
+END_TEST
+
 START_TEST(test_client_delete_cascades_to_its_codes_and_tokens)
 {
     oauth2_client_t *client = sample_client("cascade");
@@ -858,6 +913,8 @@ static Suite *store_suite(void)
     tcase_add_test(tc,
                    test_token_purge_deletes_expired_tokens_and_keeps_live_ones);
     tcase_add_test(tc, test_live_access_finds_only_live_access_tokens);
+    tcase_add_test(tc,
+                   test_token_issue_stores_nothing_once_the_client_row_changed);
     tcase_add_test(tc, test_client_delete_cascades_to_its_codes_and_tokens);
     suite_add_tcase(s, tc);
     return s;
