@@ -1,5 +1,6 @@
 #include "client_cache.h"
 
+#include <apr_allocator.h>
 #include <apr_hash.h>
 #include <apr_strings.h>
 #include <apr_thread_mutex.h>
@@ -17,10 +18,24 @@ static struct {
 
 void oauth2_client_cache_child_init(apr_pool_t *pchild)
 {
-    if (apr_pool_create(&cache.pool, pchild) != APR_SUCCESS ||
-        apr_thread_mutex_create(&cache.mutex, APR_THREAD_MUTEX_DEFAULT,
+    apr_allocator_t *allocator;
+
+    /* An allocator of its own: pchild's is shared with other threads
+     * and has no mutex; this one is used under cache.mutex only. */
+    cache.pool = NULL; /* until created: every record is read afresh */
+    if (apr_allocator_create(&allocator) != APR_SUCCESS) {
+        return;
+    }
+    if (apr_pool_create_ex(&cache.pool, pchild, NULL, allocator) !=
+        APR_SUCCESS) {
+        apr_allocator_destroy(allocator);
+        cache.pool = NULL;
+        return;
+    }
+    apr_allocator_owner_set(allocator, cache.pool);
+    if (apr_thread_mutex_create(&cache.mutex, APR_THREAD_MUTEX_DEFAULT,
                                 pchild) != APR_SUCCESS) {
-        cache.pool = NULL; /* no cache: every record is read afresh */
+        cache.pool = NULL;
         return;
     }
     cache.records = apr_hash_make(cache.pool);
