@@ -78,19 +78,31 @@ static int refuse(request_rec *r, int status, const char *error,
     return status;
 }
 
+/* s with its query replaced by rest (NULL: none). */
+static const char *with_query(request_rec *r, const char *s, const char *rest)
+{
+    const char *q = strchr(s, '?');
+
+    return q ? apr_pstrcat(r->pool, apr_pstrmemdup(r->pool, s, q - s),
+                           rest ? "?" : "", rest, NULL)
+             : s;
+}
+
 /* The query without the token, everywhere httpd keeps it: the handler
  * and a backend see only the resource's own parameters. */
 static void strip_query(request_rec *r, const oauth2_bearer_t *found)
 {
-    const char *q = strchr(r->unparsed_uri, '?');
     char *rest = found->rest_len ? (char *)found->rest : NULL;
+    const char *q;
 
     r->args = r->parsed_uri.query = rest;
-    if (q) {
-        r->unparsed_uri = apr_pstrcat(
-            r->pool,
-            apr_pstrmemdup(r->pool, r->unparsed_uri, q - r->unparsed_uri),
-            rest ? "?" : "", rest, NULL);
+    r->unparsed_uri = (char *)with_query(r, r->unparsed_uri, rest);
+    /* ProxyPass ... nocanon (or a RewriteRule [P]) built the backend URL
+     * with the query at translate time, before authentication. */
+    if (r->proxyreq && r->filename && !strncmp(r->filename, "proxy:", 6) &&
+        (q = strchr(r->filename, '?'))) {
+        const char *left = oauth2_bearer_strip(r->pool, q + 1);
+        r->filename = (char *)with_query(r, r->filename, *left ? left : NULL);
     }
 }
 

@@ -82,6 +82,16 @@ static const char *from_form(apr_pool_t *pool, const char *text, apr_size_t len,
     return token;
 }
 
+const char *oauth2_bearer_strip(apr_pool_t *pool, const char *query)
+{
+    char *rest;
+    apr_size_t rest_len;
+    const char *error = NULL;
+
+    from_form(pool, query, strlen(query), &rest, &rest_len, &error);
+    return error ? "" : rest;
+}
+
 /* A form body may carry the token only as RFC 6750 §2.2 says: not with
  * GET, and not in a subrequest or an internal redirect (the client's
  * body belongs to the initial request, which has read it). */

@@ -22,6 +22,10 @@ typedef struct {
     apr_size_t body_len;
 } oauth2_bearer_t;
 
+/* query without its access_token parameters; "" when they are malformed
+ * or twice (all or nothing: never a token left in). */
+const char *oauth2_bearer_strip(apr_pool_t *pool, const char *query);
+
 /* Looks where OAuth2BearerTokenIn allows; a form body is read only for a
  * method other than GET and HEAD, in the initial request. Returns OK with
  * *found filled, or an HTTP status (400 for more than one method or a bad

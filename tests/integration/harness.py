@@ -435,6 +435,7 @@ MODULES = [
     ("cgid_module", "mod_cgid.so"),
     ("proxy_module", "mod_proxy.so"),
     ("proxy_http_module", "mod_proxy_http.so"),
+    ("rewrite_module", "mod_rewrite.so"),
 ]
 
 EXAMPLES = ("database", "authorization-server", "resource-server")

@@ -44,6 +44,13 @@ def locations(backend):
                       "Require valid-user", proxy)
         + location("/t/query-forward/", "OAuth2BearerTokenIn query",
                       forward, "Require valid-user", proxy)
+        # Backend URLs built with the raw query before authentication.
+        + location("/t/query-nocanon/", "OAuth2BearerTokenIn query",
+                      "Require valid-user", proxy + " nocanon")
+        + "RewriteEngine On\n"
+          'RewriteRule "^/t/query-rewrite/(.*)$" "%s/$1" [P]\n' % backend.url
+        + location("/t/query-rewrite/", "OAuth2BearerTokenIn query",
+                      "Require valid-user")
         + location("/t/basic/", *basic, "Require valid-user", proxy,
                       auth_type="Basic")
         + location("/t/basic-forward/", *basic, forward,
@@ -200,6 +207,18 @@ def test_a_query_token_reaches_neither_the_backend_nor_the_log(server,
     assert logged, "no access log line for the request"
     assert all(token not in line for line in logged), logged
     assert logged[-1].split("|")[1] == "?a=%s&b=2" % marker, logged
+
+
+@pytest.mark.parametrize("prefix", ["/t/query-nocanon/",
+                                    "/t/query-rewrite/"])
+def test_a_query_token_is_taken_from_a_backend_url_built_before_authn(
+        server, token, prefix):
+    path, _ = rs.backend_request(rs.get(
+        server, "%sw?a=1&access_token=%s&b=%%2F" % (prefix, token)))
+    assert path == "/w?a=1&b=%2F", path
+    path, _ = rs.backend_request(rs.get(
+        server, "%sv?access_token=%s" % (prefix, token)))
+    assert path == "/v", path
 
 
 def test_a_query_holding_only_the_token_reaches_the_backend_without_one(
