@@ -203,18 +203,20 @@ static const char *decode_object(apr_pool_t *pool, const char *b64,
 {
     apr_size_t len;
     unsigned char *bytes = oauth2_base64url_decode(pool, b64, &len);
+    json_t *value;
 
     if (!bytes) {
         return apr_pstrcat(pool, "token ", what, " is not base64url", NULL);
     }
-    *json = json_loadb((const char *)bytes, len, JSON_REJECT_DUPLICATES, NULL);
-    if (!*json) {
+    value = json_loadb((const char *)bytes, len, JSON_REJECT_DUPLICATES, NULL);
+    if (!value) {
         return apr_pstrcat(pool, "token ", what, " is not JSON", NULL);
     }
-    apr_pool_cleanup_register(pool, *json, free_json, apr_pool_cleanup_null);
-    if (!json_is_object(*json)) {
+    apr_pool_cleanup_register(pool, value, free_json, apr_pool_cleanup_null);
+    if (!json_is_object(value)) {
         return apr_pstrcat(pool, "token ", what, " is not a JSON object", NULL);
     }
+    *json = value;
     return NULL;
 }
 
@@ -292,6 +294,11 @@ const char *oauth2_jws_verify(apr_pool_t *pool, const oauth2_jwks_t *jwks,
     json_t *h;
     const char *err;
 
+    /* Refused: no header, no claims. */
+    *claims = NULL;
+    if (header) {
+        *header = NULL;
+    }
     /* The payload is parsed only once the signature is verified; the
      * header of our own access tokens was parsed when the key was added. */
     if ((err = split(pool, jwt, &parts))) {

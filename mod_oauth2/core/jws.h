@@ -29,7 +29,8 @@ const char *oauth2_jws_header(apr_pool_t *pool, const char *alg,
  * pool, or, for the header, kept by jwks; both only to be read; header may
  * be NULL when not wanted). Checks neither "typ" nor any
  * claim: see oauth2_jwt_check_claims. Returns NULL, or why the token is
- * refused (a message that never quotes the token). */
+ * refused (a message that never quotes the token; then *header and
+ * *claims are NULL). */
 const char *oauth2_jws_verify(apr_pool_t *pool, const oauth2_jwks_t *jwks,
                               const char *jwt, json_t **header,
                               json_t **claims);

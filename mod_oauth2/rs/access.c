@@ -28,7 +28,7 @@ static int jwt_valid(request_rec *r, const char *token, oauth2_access_t *access)
 {
     const oauth2_server_conf_t *c = oauth2_server_conf(r->server);
     json_t *header, *claims;
-    const char *err, *sub, *client;
+    const char *err, *sub = NULL, *client = NULL;
 
     if (oauth2_jwks_count(c->jwks) == 0) {
         return 0;
@@ -41,10 +41,12 @@ static int jwt_valid(request_rec *r, const char *token, oauth2_access_t *access)
         err = oauth2_jwt_check_claims(claims, c->issuer, c->jwt_audience,
                                       apr_time_now(), JWT_LEEWAY);
     }
-    sub = json_string_value(json_object_get(claims, "sub"));
-    client = json_string_value(json_object_get(claims, "client_id"));
-    if (!err && (!sub || !client)) {
-        err = "sub or client_id is missing";
+    if (!err) {
+        sub = json_string_value(json_object_get(claims, "sub"));
+        client = json_string_value(json_object_get(claims, "client_id"));
+        if (!sub || !client) {
+            err = "sub or client_id is missing";
+        }
     }
     if (err) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,

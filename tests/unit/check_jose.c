@@ -454,15 +454,20 @@ static const char *sign_raw(const char *header, const char *payload)
                        oauth2_base64url_encode(test_pool, sig, len), NULL);
 }
 
+/* Refused, for the expected reason, leaving no header or claims behind
+ * (the caller's variables start out pointing anywhere). */
 static void assert_refused(const char *jwt, const oauth2_jwks_t *jwks,
                            const char *expected)
 {
-    json_t *header = NULL, *claims = NULL;
+    static json_t garbage;
+    json_t *header = &garbage, *claims = &garbage;
     const char *err = oauth2_jws_verify(test_pool, jwks, jwt, &header, &claims);
 
     ck_assert_msg(err != NULL, "accepted %s", jwt);
     ck_assert_msg(strstr(err, expected) != NULL, "%s: error '%s' lacks '%s'",
                   jwt, err, expected);
+    ck_assert_ptr_null(header);
+    ck_assert_ptr_null(claims);
 }
 
 START_TEST(test_jws_sign_then_verify_gives_back_header_and_claims)
