@@ -198,19 +198,58 @@ static const char *in_context(request_rec *r, const char *entry)
 /* The body of a refusal entry. */
 #define INVALID_ENTRY "-"
 
+/* The cache key of a hash (SHA-256 hex, perhaps with a suffix): the digest
+ * as 32 bytes, then the suffix. shmcb picks a subcache by the key's first
+ * byte; as a hex digit it would use 16 values of 256, so half of the
+ * subcaches would stay empty and the others hold (and scan) twice as
+ * many entries. */
+typedef struct {
+    unsigned char bytes[64];
+    unsigned int len;
+} cache_key_t;
+
+static int hex_value(char c)
+{
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                                  : -1;
+}
+
+static const unsigned char *cache_key(const char *hash, cache_key_t *key)
+{
+    apr_size_t n = strlen(hash), i;
+
+    if (n < 64 || n - 32 > sizeof(key->bytes)) {
+        key->len = n;
+        return (const unsigned char *)hash;
+    }
+    for (i = 0; i < 32; i++) {
+        int hi = hex_value(hash[2 * i]), lo = hex_value(hash[2 * i + 1]);
+        if (hi < 0 || lo < 0) {
+            key->len = n;
+            return (const unsigned char *)hash;
+        }
+        key->bytes[i] = (unsigned char)(hi << 4 | lo);
+    }
+    memcpy(key->bytes + 32, hash + 64, n - 64);
+    key->len = n - 32;
+    return key->bytes;
+}
+
 oauth2_cache_result_t oauth2_token_cache_get(request_rec *r, const char *hash,
                                              oauth2_access_t *access)
 {
     unsigned char data[2048];
     unsigned int len = sizeof(data) - 1;
+    cache_key_t key;
+    const unsigned char *id = cache_key(hash, &key);
     const char *body;
     apr_status_t rv;
 
     if (!cache || !lock(r)) {
         return OAUTH2_CACHE_MISS;
     }
-    rv = cache->provider->retrieve(cache->instance, r->server,
-                                   (const unsigned char *)hash, strlen(hash),
+    rv = cache->provider->retrieve(cache->instance, r->server, id, key.len,
                                    data, &len, r->pool);
     unlock();
     if (rv != APR_SUCCESS) {
@@ -236,13 +275,14 @@ static void store_entry(request_rec *r, const char *hash, const char *body,
     const char *entry =
         apr_pstrcat(r->pool, oauth2_server_conf(r->server)->cache_context, "\n",
                     body, NULL);
+    cache_key_t key;
+    const unsigned char *id = cache_key(hash, &key);
     apr_status_t rv;
 
     if (!lock(r)) {
         return;
     }
-    rv = cache->provider->store(cache->instance, r->server,
-                                (const unsigned char *)hash, strlen(hash),
+    rv = cache->provider->store(cache->instance, r->server, id, key.len,
                                 apr_time_now() + apr_time_from_sec(ttl),
                                 (unsigned char *)entry, strlen(entry), r->pool);
     unlock();
@@ -280,10 +320,12 @@ void oauth2_token_cache_put_invalid(request_rec *r, const char *hash)
 
 void oauth2_token_cache_remove(request_rec *r, const char *hash)
 {
+    cache_key_t key;
+    const unsigned char *id = cache_key(hash, &key);
+
     if (!cache || !lock(r)) {
         return;
     }
-    cache->provider->remove(cache->instance, r->server,
-                            (const unsigned char *)hash, strlen(hash), r->pool);
+    cache->provider->remove(cache->instance, r->server, id, key.len, r->pool);
     unlock();
 }
