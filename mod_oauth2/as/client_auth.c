@@ -119,8 +119,7 @@ int oauth2_client_authenticate(oauth2_token_request_t *tr, int *done)
         return !OK;
     }
     /* A remembered record may let the client in, never keep it out. */
-    if (tr->remember && !tr->redoing &&
-        (client = oauth2_client_cache_get(tr->r, id)) &&
+    if (tr->remember && (client = oauth2_client_cache_get(tr->r, id)) &&
         !refusal(tr, client, secret)) {
         tr->recalled = 1;
         tr->client = client;

@@ -95,8 +95,7 @@ int oauth2_token_endpoint(request_rec *r)
          * changed before the token was stored: decide again on the row as
          * it is now. */
         oauth2_client_cache_forget(r, tr.client->client_id);
-        tr.redo = tr.recalled = 0;
-        tr.redoing = 1;
+        tr.redo = tr.recalled = tr.remember = 0;
         tr.client = NULL;
         status = authenticate_and_serve(&tr, g, name);
     }

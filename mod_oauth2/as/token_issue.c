@@ -216,8 +216,10 @@ int oauth2_token_issue(oauth2_token_request_t *tr,
                                                 "twice"
                                               : "refresh token used twice");
     }
-    if (rv == APR_EAGAIN && !tr->redoing) {
-        /* The client's row changed since it was read or remembered. */
+    if (rv == APR_EAGAIN && tr->remember) {
+        /* The client's row changed since it was read or remembered. (For
+         * another grant, or the second time, a change racing the request:
+         * 503 below, and the client retries.) */
         tr->redo = 1;
         return DONE;
     }

@@ -16,10 +16,11 @@ typedef struct {
     const oauth2_client_t *client; /* authenticated */
     const char *grant_type;        /* recorded with the tokens */
     int used_basic;                /* client_secret_basic was used */
-    int remember;                  /* the grant may use the client cache */
-    int recalled;                  /* tr->client came from the cache */
-    int redo;    /* decide again, on the client's row as it is now */
-    int redoing; /* this is that second decision */
+    /* The grant may use the client cache and decide once more; cleared
+     * for that second decision, which reads the client afresh. */
+    int remember;
+    int recalled; /* tr->client came from the cache */
+    int redo;     /* decide again, on the client's row as it is now */
 } oauth2_token_request_t;
 
 /* What a grant hands to oauth2_token_issue. */
