@@ -114,3 +114,24 @@ char *oauth2_hex_encode(apr_pool_t *pool, const unsigned char *data,
     out[2 * len] = '\0';
     return out;
 }
+
+static int hex_value(char c)
+{
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                                  : -1;
+}
+
+int oauth2_hex_decode(const char *hex, unsigned char *out, apr_size_t len)
+{
+    apr_size_t i;
+
+    for (i = 0; i < len; i++) {
+        int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
+        if (hi < 0 || lo < 0) {
+            return 0;
+        }
+        out[i] = (unsigned char)(hi << 4 | lo);
+    }
+    return 1;
+}

@@ -17,4 +17,9 @@ unsigned char *oauth2_base64url_decode(apr_pool_t *pool, const char *text,
 char *oauth2_hex_encode(apr_pool_t *pool, const unsigned char *data,
                         apr_size_t len);
 
+/* The len bytes that the first 2 * len characters of hex (lower-case, as
+ * oauth2_hex_encode writes) encode, into out. Returns 1, or 0 when one of
+ * them is not such a digit. */
+int oauth2_hex_decode(const char *hex, unsigned char *out, apr_size_t len);
+
 #endif

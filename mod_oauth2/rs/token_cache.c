@@ -1,4 +1,5 @@
 #include "token_cache.h"
+#include "../core/encoding.h"
 #include "../mod_oauth2.h"
 
 #include "ap_provider.h"
@@ -208,28 +209,14 @@ typedef struct {
     unsigned int len;
 } cache_key_t;
 
-static int hex_value(char c)
-{
-    return c >= '0' && c <= '9'   ? c - '0'
-           : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                                  : -1;
-}
-
 static const unsigned char *cache_key(const char *hash, cache_key_t *key)
 {
-    apr_size_t n = strlen(hash), i;
+    apr_size_t n = strlen(hash);
 
-    if (n < 64 || n - 32 > sizeof(key->bytes)) {
-        key->len = n;
+    if (n < 64 || n - 32 > sizeof(key->bytes) ||
+        !oauth2_hex_decode(hash, key->bytes, 32)) {
+        key->len = n; /* not a digest: the text itself */
         return (const unsigned char *)hash;
-    }
-    for (i = 0; i < 32; i++) {
-        int hi = hex_value(hash[2 * i]), lo = hex_value(hash[2 * i + 1]);
-        if (hi < 0 || lo < 0) {
-            key->len = n;
-            return (const unsigned char *)hash;
-        }
-        key->bytes[i] = (unsigned char)(hi << 4 | lo);
     }
     memcpy(key->bytes + 32, hash + 64, n - 64);
     key->len = n - 32;

@@ -188,6 +188,29 @@ START_TEST(test_hex_encode_of_nothing_is_the_empty_string)
 }
 END_TEST
 
+START_TEST(test_hex_decode_reverses_hex_encode)
+{
+    static const unsigned char data[] = {0x00, 0x01, 0x0f, 0x10,
+                                         0x9a, 0xab, 0xf0, 0xff};
+    unsigned char out[sizeof(data)];
+
+    ck_assert_int_eq(
+        oauth2_hex_decode(oauth2_hex_encode(test_pool, data, sizeof(data)), out,
+                          sizeof(out)),
+        1);
+    ck_assert_mem_eq(out, data, sizeof(data));
+}
+END_TEST
+
+START_TEST(test_hex_decode_refuses_what_hex_encode_never_writes)
+{
+    static const char *const bad[] = {"0g", "A0", "0F", " 0", "0:", "0"};
+    unsigned char out[1];
+
+    ck_assert_int_eq(oauth2_hex_decode(bad[_i], out, 1), 0);
+}
+END_TEST
+
 Suite *oauth2_encoding_suite(void)
 {
     Suite *s = suite_create("encoding");
@@ -214,6 +237,9 @@ Suite *oauth2_encoding_suite(void)
     tcase_add_checked_fixture(tc, test_pool_setup, test_pool_teardown);
     tcase_add_test(tc, test_hex_encode_writes_two_lower_case_digits_per_byte);
     tcase_add_test(tc, test_hex_encode_of_nothing_is_the_empty_string);
+    tcase_add_test(tc, test_hex_decode_reverses_hex_encode);
+    tcase_add_loop_test(
+        tc, test_hex_decode_refuses_what_hex_encode_never_writes, 0, 6);
     suite_add_tcase(s, tc);
     return s;
 }
