@@ -106,6 +106,6 @@ int oauth2_dir_jwt_revocation_check(const oauth2_dir_conf_t *d);
 /* OAuth2Realm, else AuthName, else the server name. */
 const char *oauth2_dir_realm(request_rec *r);
 
-/* Next free log number: 00026 */
+/* Next free log number: 00027 */
 
 #endif

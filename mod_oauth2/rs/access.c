@@ -74,11 +74,12 @@ oauth2_access_status_t oauth2_access_check(request_rec *r, const char *token,
     /* A JWT judged without the database is cached apart, so that a
      * location that checks revocation never takes that word for its own
      * (nor the other way round). */
-    const char *key =
-        checked ? hash : apr_pstrcat(r->pool, hash, ":local", NULL);
+    oauth2_cache_ticket_t ticket = {
+        .key = checked ? hash : apr_pstrcat(r->pool, hash, ":local", NULL),
+        .shared = checked};
     oauth2_access_status_t status = OAUTH2_ACCESS_VALID;
 
-    switch (oauth2_token_cache_get(r, key, access)) {
+    switch (oauth2_token_cache_get(r, &ticket, access)) {
     case OAUTH2_CACHE_VALID:
         return OAUTH2_ACCESS_VALID;
     case OAUTH2_CACHE_INVALID:
@@ -98,10 +99,10 @@ oauth2_access_status_t oauth2_access_check(request_rec *r, const char *token,
         status = stored(r, hash, access);
     }
     if (status == OAUTH2_ACCESS_VALID) {
-        oauth2_token_cache_put(r, key, access);
+        oauth2_token_cache_put(r, &ticket, access);
     }
     else if (status == OAUTH2_ACCESS_INVALID) {
-        oauth2_token_cache_put_invalid(r, key);
+        oauth2_token_cache_put_invalid(r, &ticket);
     }
     return status;
 }

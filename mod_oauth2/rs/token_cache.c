@@ -1,18 +1,24 @@
 #include "token_cache.h"
 #include "../core/encoding.h"
+#include "../core/memo.h"
 #include "../mod_oauth2.h"
 
 #include "ap_provider.h"
 #include "ap_socache.h"
 #include "util_mutex.h"
 
+#include <apr_atomic.h>
 #include <apr_global_mutex.h>
+#include <apr_shm.h>
 #include <apr_strings.h>
 #include <apr_thread_mutex.h>
 
 APLOG_USE_MODULE(oauth2);
 
 #define MUTEX_TYPE "oauth2-token-cache"
+
+/* Slots of each process's memo (about 530 bytes each). */
+#define MEMO_SLOTS 1024
 
 typedef struct {
     const ap_socache_provider_t *provider;
@@ -24,6 +30,13 @@ typedef struct {
     apr_thread_mutex_t *thread_mutex;
 #endif
     int failed; /* a failure was logged by this process */
+    /* Moved by every removal, in memory shared by all processes: an entry
+     * memoised in an older epoch is void. */
+    volatile apr_uint32_t *epoch;
+    /* This process's memo of entries, in front of the shared cache: its
+     * threads find what the process saw recently without taking the
+     * cross-process mutex, whose waiters sleep in the kernel. */
+    oauth2_memo_t *memo;
 } token_cache_t;
 
 /* Created once per configuration cycle; NULL with OAuth2TokenCache none. */
@@ -49,6 +62,7 @@ const char *oauth2_token_cache_create(apr_pool_t *pconf, apr_pool_t *ptemp,
     const char *spec = oauth2_server_conf(s)->token_cache, *colon, *err;
     struct ap_socache_hints hints = {64, 96, 30 * APR_USEC_PER_SEC};
     token_cache_t *c = apr_pcalloc(pconf, sizeof(*c));
+    apr_shm_t *shm;
     char *name;
 
     cache = NULL;
@@ -79,6 +93,11 @@ const char *oauth2_token_cache_create(apr_pool_t *pconf, apr_pool_t *ptemp,
         APR_SUCCESS) {
         return "OAuth2TokenCache: cannot initialise the cache";
     }
+    if (apr_shm_create(&shm, sizeof(*c->epoch), NULL, pconf) != APR_SUCCESS) {
+        return "OAuth2TokenCache: cannot create anonymous shared memory";
+    }
+    c->epoch = apr_shm_baseaddr_get(shm);
+    *c->epoch = 0;
     apr_pool_cleanup_register(pconf, c, destroy, apr_pool_cleanup_null);
     cache = c;
     return NULL;
@@ -86,6 +105,11 @@ const char *oauth2_token_cache_create(apr_pool_t *pconf, apr_pool_t *ptemp,
 
 void oauth2_token_cache_child_init(apr_pool_t *pchild, server_rec *s)
 {
+    if (cache && !(cache->memo = oauth2_memo_create(pchild, MEMO_SLOTS))) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                     OAUTH2_LOGNO(00026) "token cache: no memo in this "
+                                         "process (mutexes unavailable)");
+    }
     if (cache && cache->mutex) {
         apr_global_mutex_child_init(
             &cache->mutex, apr_global_mutex_lockfile(cache->mutex), pchild);
@@ -161,12 +185,31 @@ static void unlock(void)
     }
 }
 
-/* Entry: "context\nexpires\nclient_id\nuser\nscope" (user empty for a
- * client), or "context\n-" for a refusal. The key stays the token's hash,
- * so that a revocation removes the entry whoever made it; an entry made
- * under another validating context (another issuer, audience or key set:
- * another virtual host) is a miss, and is replaced. */
-static int parse_entry(request_rec *r, const char *p, oauth2_access_t *a)
+/* Entry: "context\nuntil\nbody", until being when the entry lapses
+ * (apr_time_t) and body "expires\nclient_id\nuser\nscope" (user empty for
+ * a client's own token), or "-" for a refusal. The key stays the token's
+ * hash, so that a revocation removes the entry whoever made it; an entry
+ * made under another validating context (another issuer, audience or key
+ * set: another virtual host) is a miss, and is replaced. */
+
+/* The body of entry, when it was made in this server's context (and its
+ * lapse time in *until); else NULL. */
+static const char *entry_body(request_rec *r, const char *entry,
+                              apr_time_t *until)
+{
+    const char *context = oauth2_server_conf(r->server)->cache_context;
+    apr_size_t n = strlen(context);
+    char *end;
+
+    if (strncmp(entry, context, n) || entry[n] != '\n') {
+        return NULL;
+    }
+    *until = apr_strtoi64(entry + n + 1, &end, 10);
+    return *end == '\n' ? end + 1 : NULL;
+}
+
+static int parse_body(request_rec *r, const char *p, apr_time_t now,
+                      oauth2_access_t *a)
 {
     const char *field[3];
     int i;
@@ -183,17 +226,7 @@ static int parse_entry(request_rec *r, const char *p, oauth2_access_t *a)
     a->client_id = field[1];
     a->user = *field[2] ? field[2] : NULL;
     a->scope = apr_pstrdup(r->pool, p);
-    return a->expires > apr_time_sec(apr_time_now());
-}
-
-/* The entry's body after this server's context, or NULL. */
-static const char *in_context(request_rec *r, const char *entry)
-{
-    const char *context = oauth2_server_conf(r->server)->cache_context;
-    apr_size_t n = strlen(context);
-
-    return !strncmp(entry, context, n) && entry[n] == '\n' ? entry + n + 1
-                                                           : NULL;
+    return a->expires > apr_time_sec(now);
 }
 
 /* The body of a refusal entry. */
@@ -223,62 +256,119 @@ static const unsigned char *cache_key(const char *hash, cache_key_t *key)
     return key->bytes;
 }
 
-oauth2_cache_result_t oauth2_token_cache_get(request_rec *r, const char *hash,
-                                             oauth2_access_t *access)
+/* Whether ticket's entry lives in the shared cache too (when this process
+ * has no memo, only there). */
+static int reaches_shared(const oauth2_cache_ticket_t *ticket)
 {
-    unsigned char data[2048];
-    unsigned int len = sizeof(data) - 1;
-    cache_key_t key;
-    const unsigned char *id = cache_key(hash, &key);
-    const char *body;
+    return ticket->shared || !cache->memo;
+}
+
+/* The shared cache's entry for id, NUL-terminated in data. */
+static int shared_get(request_rec *r, const unsigned char *id,
+                      unsigned int idlen, unsigned char *data,
+                      unsigned int size)
+{
+    unsigned int len = size - 1;
     apr_status_t rv;
 
-    if (!cache || !lock(r)) {
-        return OAUTH2_CACHE_MISS;
+    if (!lock(r)) {
+        return 0;
     }
-    rv = cache->provider->retrieve(cache->instance, r->server, id, key.len,
-                                   data, &len, r->pool);
+    rv = cache->provider->retrieve(cache->instance, r->server, id, idlen, data,
+                                   &len, r->pool);
     unlock();
     if (rv != APR_SUCCESS) {
         if (rv != APR_NOTFOUND) {
             note_failure(r, rv, "lookup");
         }
-        return OAUTH2_CACHE_MISS;
+        return 0;
     }
     data[len] = '\0';
-    if (!(body = in_context(r, (const char *)data))) {
+    return 1;
+}
+
+oauth2_cache_result_t oauth2_token_cache_get(request_rec *r,
+                                             oauth2_cache_ticket_t *ticket,
+                                             oauth2_access_t *access)
+{
+    char data[2048];
+    apr_time_t now = apr_time_now(), until;
+    cache_key_t key;
+    const unsigned char *id;
+    const char *body;
+    int memoised;
+
+    if (!cache) {
         return OAUTH2_CACHE_MISS;
+    }
+    ticket->epoch = apr_atomic_read32(cache->epoch);
+    id = cache_key(ticket->key, &key);
+    memoised = cache->memo && oauth2_memo_get(cache->memo, id, key.len, now,
+                                              ticket->epoch, data) >= 0;
+    if (!memoised &&
+        (!reaches_shared(ticket) ||
+         !shared_get(r, id, key.len, (unsigned char *)data, sizeof(data)))) {
+        return OAUTH2_CACHE_MISS;
+    }
+    if (!(body = entry_body(r, data, &until)) || until <= now) {
+        return OAUTH2_CACHE_MISS;
+    }
+    if (!memoised && cache->memo) {
+        oauth2_memo_put(cache->memo, id, key.len, data, strlen(data), until,
+                        ticket->epoch);
     }
     if (!strcmp(body, INVALID_ENTRY)) {
         return OAUTH2_CACHE_INVALID;
     }
-    return parse_entry(r, body, access) ? OAUTH2_CACHE_VALID
-                                        : OAUTH2_CACHE_MISS;
+    return parse_body(r, body, now, access) ? OAUTH2_CACHE_VALID
+                                            : OAUTH2_CACHE_MISS;
 }
 
-static void store_entry(request_rec *r, const char *hash, const char *body,
-                        apr_int64_t ttl)
+/* Nothing is kept when a removal came after the ticket was taken: it may
+ * have been this token's revocation, which the judgement did not see. */
+static int current(const oauth2_cache_ticket_t *ticket)
 {
-    const char *entry =
-        apr_pstrcat(r->pool, oauth2_server_conf(r->server)->cache_context, "\n",
-                    body, NULL);
-    cache_key_t key;
-    const unsigned char *id = cache_key(hash, &key);
-    apr_status_t rv;
+    return apr_atomic_read32(cache->epoch) == ticket->epoch;
+}
 
+static void store_entry(request_rec *r, const oauth2_cache_ticket_t *ticket,
+                        const char *body, apr_int64_t ttl)
+{
+    apr_time_t until = apr_time_now() + apr_time_from_sec(ttl);
+    const char *entry =
+        apr_psprintf(r->pool, "%s\n%" APR_TIME_T_FMT "\n%s",
+                     oauth2_server_conf(r->server)->cache_context, until, body);
+    apr_size_t len = strlen(entry);
+    cache_key_t key;
+    const unsigned char *id = cache_key(ticket->key, &key);
+    apr_status_t rv = APR_SUCCESS;
+
+    if (!current(ticket)) {
+        return;
+    }
+    if (cache->memo) {
+        oauth2_memo_put(cache->memo, id, key.len, entry, len, until,
+                        ticket->epoch);
+    }
+    if (!reaches_shared(ticket)) {
+        return;
+    }
     if (!lock(r)) {
         return;
     }
-    rv = cache->provider->store(cache->instance, r->server, id, key.len,
-                                apr_time_now() + apr_time_from_sec(ttl),
-                                (unsigned char *)entry, strlen(entry), r->pool);
+    /* Checked again under the lock, which a removal takes too. */
+    if (current(ticket)) {
+        rv =
+            cache->provider->store(cache->instance, r->server, id, key.len,
+                                   until, (unsigned char *)entry, len, r->pool);
+    }
     unlock();
     if (rv != APR_SUCCESS) {
         note_failure(r, rv, "store");
     }
 }
 
-void oauth2_token_cache_put(request_rec *r, const char *hash,
+void oauth2_token_cache_put(request_rec *r, const oauth2_cache_ticket_t *ticket,
                             const oauth2_access_t *a)
 {
     apr_int64_t now = apr_time_sec(apr_time_now());
@@ -290,17 +380,18 @@ void oauth2_token_cache_put(request_rec *r, const char *hash,
     if (a->expires - now < ttl) {
         ttl = a->expires - now;
     }
-    store_entry(r, hash,
+    store_entry(r, ticket,
                 apr_psprintf(r->pool, "%" APR_INT64_T_FMT "\n%s\n%s\n%s",
                              a->expires, a->client_id, a->user ? a->user : "",
                              a->scope),
                 ttl);
 }
 
-void oauth2_token_cache_put_invalid(request_rec *r, const char *hash)
+void oauth2_token_cache_put_invalid(request_rec *r,
+                                    const oauth2_cache_ticket_t *ticket)
 {
     if (cache) {
-        store_entry(r, hash, INVALID_ENTRY,
+        store_entry(r, ticket, INVALID_ENTRY,
                     oauth2_server_conf(r->server)->token_cache_ttl);
     }
 }
@@ -310,7 +401,12 @@ void oauth2_token_cache_remove(request_rec *r, const char *hash)
     cache_key_t key;
     const unsigned char *id = cache_key(hash, &key);
 
-    if (!cache || !lock(r)) {
+    if (!cache) {
+        return;
+    }
+    /* Voids every process's memo and every judgement still in flight. */
+    apr_atomic_inc32(cache->epoch);
+    if (!lock(r)) {
         return;
     }
     cache->provider->remove(cache->instance, r->server, id, key.len, r->pool);

@@ -16,22 +16,39 @@ typedef enum {
     OAUTH2_CACHE_INVALID /* known to be refused */
 } oauth2_cache_result_t;
 
-/* What the cache knows of hash. */
-oauth2_cache_result_t oauth2_token_cache_get(request_rec *r, const char *hash,
+/* One token's way through the cache: looked up, then (on a miss) judged
+ * and stored. */
+typedef struct {
+    const char *key; /* the token's hash, perhaps with a suffix */
+    /* Whether the judgement goes to the shared cache (OAuth2TokenCache)
+     * or only to this process's memo: a judgement any process can repeat
+     * alone (a JWT's signature) is not worth two cross-process locks. An
+     * entry too large for the memo is then not kept. */
+    int shared;
+    apr_uint32_t epoch; /* set by get: removals seen so far */
+} oauth2_cache_ticket_t;
+
+/* What the cache knows of ticket's key: this process's memo first, then
+ * the shared cache. */
+oauth2_cache_result_t oauth2_token_cache_get(request_rec *r,
+                                             oauth2_cache_ticket_t *ticket,
                                              oauth2_access_t *access);
 
-/* Keeps access for min(OAuth2TokenCacheTTL, time to expiry). */
-void oauth2_token_cache_put(request_rec *r, const char *hash,
+/* Keeps access for min(OAuth2TokenCacheTTL, time to expiry), unless a
+ * token was removed since ticket's get. */
+void oauth2_token_cache_put(request_rec *r, const oauth2_cache_ticket_t *ticket,
                             const oauth2_access_t *access);
 
-/* Remembers for OAuth2TokenCacheTTL that hash is refused. Safe because
- * a refusal is final within its context (entries are tagged with the
- * server's cache_context): an unknown token never becomes known (tokens
- * are answered only after they are stored), and expiry and revocation
- * are permanent. */
-void oauth2_token_cache_put_invalid(request_rec *r, const char *hash);
+/* Remembers for OAuth2TokenCacheTTL that ticket's key is refused. Safe
+ * because a refusal is final within its context (entries are tagged with
+ * the server's cache_context): an unknown token never becomes known
+ * (tokens are answered only after they are stored), and expiry and
+ * revocation are permanent. */
+void oauth2_token_cache_put_invalid(request_rec *r,
+                                    const oauth2_cache_ticket_t *ticket);
 
-/* Forgets a token at once (it was revoked by this server). */
+/* Forgets a token at once, in every process (it was revoked by this
+ * server). */
 void oauth2_token_cache_remove(request_rec *r, const char *hash);
 
 #endif

@@ -37,6 +37,9 @@ Suite *oauth2_basic_auth_suite(void);
 /* check_csrf.c */
 Suite *oauth2_csrf_suite(void);
 
+/* check_memo.c */
+Suite *oauth2_memo_suite(void);
+
 /* check_redirect.c */
 Suite *oauth2_redirect_suite(void);
 Suite *oauth2_template_suite(void);
