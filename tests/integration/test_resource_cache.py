@@ -10,6 +10,7 @@ import os
 import time
 
 import pytest
+import requests
 
 import harness
 import resource_support as rs
@@ -134,6 +135,20 @@ def test_a_revocation_elsewhere_is_seen_within_the_cache_ttl(server_with,
     assert_refused(s, token)
 
 
+def test_a_token_too_large_for_the_memo_is_cached_all_the_same(server_with,
+                                                              pg, admin):
+    """A process's memo keeps entries up to 440 bytes; a token with a
+    longer scope lives in the shared cache only."""
+    scopes = ["read"] + ["scope-%03d" % i for i in range(60)]
+    s = server_with(database_conf(ttl=30) + TOKEN_ENDPOINT)
+    client = rs.client_credentials_client(admin, scopes)
+    token = rs.client_token(s, client, " ".join(scopes))
+    cache_it(s, token)
+    revoke_in_database(pg, token)
+    rs.assert_served(rs.get(s, API, token=token))
+    rs.assert_served(rs.get(s, API, token=token))
+
+
 def test_without_a_cache_a_revocation_elsewhere_is_seen_at_once(
         server_with, pg, admin):
     s = server_with('DBDriver pgsql\nDBDParams "${OAUTH2_DB_PARAMS}"\n'
@@ -143,6 +158,65 @@ def test_without_a_cache_a_revocation_elsewhere_is_seen_at_once(
     cache_it(s, token)
     revoke_in_database(pg, token)
     assert_refused(s, token)
+
+
+TWO_CHILDREN = """
+StartServers 2
+MinSpareThreads 32
+MaxSpareThreads 48
+<Location /oauth2/revoke>
+    Require all granted
+    SetHandler oauth2-revoke
+</Location>
+CustomLog "%s" "%%P %%>s %%U%%q"
+"""
+
+
+def connection_in_child(s, token, pids):
+    """A keep-alive connection served by a child not in pids (the token
+    validated over it once, so that the child holds it), and that pid."""
+    for attempt in range(60):
+        c = requests.Session()
+        mark = "conn=%d" % attempt
+        rs.assert_served(c.get(s.url(API + "?" + mark),
+                               headers=rs.bearer(token), timeout=30))
+        line = harness.lines_with(s.access_log, mark)
+        assert line, "no access log line for " + mark
+        pid = line[0].split()[0]
+        if pid not in pids:
+            return c, pid
+        c.close()
+    pytest.fail("60 connections all went to children %s" % sorted(pids))
+
+
+def test_a_revocation_in_one_child_voids_what_another_child_holds(
+        server_with, session, admin):
+    """Each child answers hits from a memo of its own in front of the
+    shared cache; revoking through one child must void the other's at
+    once (both held the token when it was revoked)."""
+    access_log = os.path.join(session.dir, "two-children-access.log")
+    s = server_with(database_conf() + TOKEN_ENDPOINT
+                    + TWO_CHILDREN % access_log)
+    s.access_log = access_log
+    client = rs.client_credentials_client(admin, ("read",))
+    token = rs.client_token(s, client)
+    first, first_pid = connection_in_child(s, token, set())
+    second, second_pid = connection_in_child(s, token, {first_pid})
+    for c in (first, second):
+        rs.assert_served(c.get(s.url(API), headers=rs.bearer(token),
+                               timeout=30))
+
+    revoked = first.post(s.url("/oauth2/revoke"), data={"token": token},
+                         headers={"Authorization": client.basic()},
+                         timeout=30)
+    assert revoked.status_code == 200, revoked.text
+    response = second.get(s.url(API + "?after=revocation"),
+                          headers=rs.bearer(token), timeout=30)
+    rs.assert_error_challenge(response, 401, "invalid_token",
+                              rs.EXAMPLE_REALM)
+    line = harness.lines_with(s.access_log, "after=revocation")
+    assert line and line[0].split()[0] == second_pid, \
+        "the keep-alive connection changed children: %s" % line
 
 
 def test_a_replayed_code_revokes_its_cached_access_token_at_once(
