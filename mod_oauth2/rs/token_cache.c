@@ -256,8 +256,18 @@ static const unsigned char *cache_key(const char *hash, cache_key_t *key)
     return key->bytes;
 }
 
-/* Whether ticket's entry lives in the shared cache too (when this process
- * has no memo, only there). */
+/* Whether ticket's entry may be memoised: always when this process judged
+ * it alone (a JWT's signature); when the shared cache holds it, only if
+ * that cache is this host's own (a provider that needs our mutex: shmcb,
+ * dbm). A network cache (memcache, redis) may be shared with other hosts,
+ * whose revocations no epoch here would see. */
+static int reaches_memo(const oauth2_cache_ticket_t *ticket)
+{
+    return cache->memo && (!ticket->shared || cache->mutex);
+}
+
+/* Whether ticket's entry lives in the shared cache (an entry of this
+ * process's own does when there is no memo). */
 static int reaches_shared(const oauth2_cache_ticket_t *ticket)
 {
     return ticket->shared || !cache->memo;
@@ -303,8 +313,9 @@ oauth2_cache_result_t oauth2_token_cache_get(request_rec *r,
     }
     ticket->epoch = apr_atomic_read32(cache->epoch);
     id = cache_key(ticket->key, &key);
-    memoised = cache->memo && oauth2_memo_get(cache->memo, id, key.len, now,
-                                              ticket->epoch, data) >= 0;
+    memoised =
+        reaches_memo(ticket) && oauth2_memo_get(cache->memo, id, key.len, now,
+                                                ticket->epoch, data) >= 0;
     if (!memoised &&
         (!reaches_shared(ticket) ||
          !shared_get(r, id, key.len, (unsigned char *)data, sizeof(data)))) {
@@ -313,7 +324,7 @@ oauth2_cache_result_t oauth2_token_cache_get(request_rec *r,
     if (!(body = entry_body(r, data, &until)) || until <= now) {
         return OAUTH2_CACHE_MISS;
     }
-    if (!memoised && cache->memo) {
+    if (!memoised && reaches_memo(ticket)) {
         oauth2_memo_put(cache->memo, id, key.len, data, strlen(data), until,
                         ticket->epoch);
     }
@@ -346,7 +357,7 @@ static void store_entry(request_rec *r, const oauth2_cache_ticket_t *ticket,
     if (!current(ticket)) {
         return;
     }
-    if (cache->memo) {
+    if (reaches_memo(ticket)) {
         oauth2_memo_put(cache->memo, id, key.len, entry, len, until,
                         ticket->epoch);
     }
