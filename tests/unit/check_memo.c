@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include <apr_thread_proc.h>
+
 #include "mod_oauth2/core/memo.h"
 
 #define NOW ((apr_time_t)1700000000 * APR_USEC_PER_SEC)
@@ -145,6 +147,68 @@ START_TEST(test_memo_of_zero_slots_still_works)
 }
 END_TEST
 
+/* Threads put and get keys that share a few slots; a value read must be
+ * wholly the one of its key (each key's value is one letter, repeated),
+ * never a mix of two writes. */
+#define RACE_KEYS 6
+#define RACE_ROUNDS 20000
+
+typedef struct {
+    oauth2_memo_t *memo;
+    int seed;
+    int torn;
+} race_t;
+
+static void *APR_THREAD_FUNC race(apr_thread_t *thread, void *data)
+{
+    race_t *r = data;
+    char value[OAUTH2_MEMO_VALUE_MAX + 1];
+    int i;
+
+    for (i = 0; i < RACE_ROUNDS; i++) {
+        int k = (r->seed + i * 7) % RACE_KEYS, len, j;
+        unsigned char key[2] = {'k', (unsigned char)('0' + k)};
+        char letter = (char)('a' + k);
+
+        if (i % 3 == 0) {
+            char fill[OAUTH2_MEMO_VALUE_MAX];
+
+            len = 1 + (r->seed + i) % OAUTH2_MEMO_VALUE_MAX;
+            memset(fill, letter, len);
+            oauth2_memo_put(r->memo, key, 2, fill, len, LATER, 0);
+            continue;
+        }
+        len = oauth2_memo_get(r->memo, key, 2, NOW, 0, value);
+        for (j = 0; j < len; j++) {
+            r->torn += value[j] != letter;
+        }
+    }
+    apr_thread_exit(thread, APR_SUCCESS);
+    return NULL;
+}
+
+START_TEST(test_memo_reads_are_never_torn_by_concurrent_writes)
+{
+    oauth2_memo_t *memo = memo_of(3);
+    race_t r[4];
+    apr_thread_t *t[4];
+    apr_status_t rv;
+    int i;
+
+    for (i = 0; i < 4; i++) {
+        r[i].memo = memo;
+        r[i].seed = i * 11;
+        r[i].torn = 0;
+        ck_assert_int_eq(apr_thread_create(&t[i], NULL, race, &r[i], test_pool),
+                         APR_SUCCESS);
+    }
+    for (i = 0; i < 4; i++) {
+        apr_thread_join(&rv, t[i]);
+        ck_assert_int_eq(r[i].torn, 0);
+    }
+}
+END_TEST
+
 Suite *oauth2_memo_suite(void)
 {
     Suite *s = suite_create("memo");
@@ -160,6 +224,7 @@ Suite *oauth2_memo_suite(void)
     tcase_add_test(tc, test_memo_keeps_a_value_of_the_largest_size);
     tcase_add_test(tc, test_memo_refuses_what_does_not_fit);
     tcase_add_test(tc, test_memo_of_zero_slots_still_works);
+    tcase_add_test(tc, test_memo_reads_are_never_torn_by_concurrent_writes);
     suite_add_tcase(s, tc);
     return s;
 }
