@@ -190,9 +190,9 @@ static void unlock(void)
  * a client's own token), or "-" for a refusal. The key stays the token's
  * hash, so that a revocation removes the entry whoever made it; an entry
  * made under another validating context (another issuer, audience or key
- * set: another virtual host) is a miss, and is replaced. */
-
-/* The body of entry, when it was made in this server's context (and its
+ * set: another virtual host) is a miss, and is replaced.
+ *
+ * The body of entry, when it was made in this server's context (and its
  * lapse time in *until); else NULL. */
 static const char *entry_body(request_rec *r, const char *entry,
                               apr_time_t *until)

@@ -202,21 +202,22 @@ def test_a_revocation_in_one_child_voids_what_another_child_holds(
     token = rs.client_token(s, client)
     first, first_pid = connection_in_child(s, token, set())
     second, second_pid = connection_in_child(s, token, {first_pid})
-    for c in (first, second):
-        rs.assert_served(c.get(s.url(API), headers=rs.bearer(token),
-                               timeout=30))
+    with first, second:  # closed at the end
+        for c in (first, second):
+            rs.assert_served(c.get(s.url(API), headers=rs.bearer(token),
+                                   timeout=30))
 
-    revoked = first.post(s.url("/oauth2/revoke"), data={"token": token},
-                         headers={"Authorization": client.basic()},
-                         timeout=30)
-    assert revoked.status_code == 200, revoked.text
-    response = second.get(s.url(API + "?after=revocation"),
-                          headers=rs.bearer(token), timeout=30)
-    rs.assert_error_challenge(response, 401, "invalid_token",
-                              rs.EXAMPLE_REALM)
-    line = harness.lines_with(s.access_log, "after=revocation")
-    assert line and line[0].split()[0] == second_pid, \
-        "the keep-alive connection changed children: %s" % line
+        revoked = first.post(s.url("/oauth2/revoke"), data={"token": token},
+                             headers={"Authorization": client.basic()},
+                             timeout=30)
+        assert revoked.status_code == 200, revoked.text
+        response = second.get(s.url(API + "?after=revocation"),
+                              headers=rs.bearer(token), timeout=30)
+        rs.assert_error_challenge(response, 401, "invalid_token",
+                                  rs.EXAMPLE_REALM)
+        line = harness.lines_with(s.access_log, "after=revocation")
+        assert line and line[0].split()[0] == second_pid, \
+            "the keep-alive connection changed children: %s" % line
 
 
 def test_a_replayed_code_revokes_its_cached_access_token_at_once(
