@@ -7,7 +7,7 @@ OAUTH2_PACKAGES=(
     apache2 apache2-dev libaprutil1-dbd-pgsql libjansson-dev libpq-dev
     libssl-dev postgresql check python3-pytest python3-requests
     python3-jwt python3-jwcrypto autoconf automake libtool pkg-config wrk
-    gcc make openssl
+    gcc make openssl redis-server memcached
 )
 
 say() { printf '\n==> %s\n' "$*"; }

@@ -297,6 +297,10 @@ class Postgres:
     the postgres user when we are root (initdb and pg_ctl refuse root)."""
 
     SUPERUSER = "postgres"
+    # Server settings on pg_ctl's command line: a throwaway cluster need not
+    # survive a machine crash. A subclass may add its own (replication).
+    SETTINGS = ("-c fsync=off -c synchronous_commit=off "
+                "-c full_page_writes=off")
 
     def __init__(self, base_dir, dbname="oauth2"):
         self.bindir = pg_bindir()
@@ -344,9 +348,8 @@ class Postgres:
         if self.running:
             return
         # -l is essential: without it the postmaster keeps our pipes open.
-        opts = ("-h 127.0.0.1 -p %d -k %s -c fsync=off "
-                "-c synchronous_commit=off -c full_page_writes=off"
-                % (self.port, self.dir))
+        opts = "-h 127.0.0.1 -p %d -k %s %s" % (self.port, self.dir,
+                                               self.SETTINGS)
         self._run("pg_ctl", "-D", self.data, "-l", self.logfile, "-w",
                   "-t", "60", "-o", opts, "start")
         self.running = True
