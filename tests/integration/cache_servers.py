@@ -52,8 +52,12 @@ class CacheServer:
 
     @property
     def load_module(self):
-        return 'LoadModule socache_%s_module "%s"\n' % (self.KIND,
-                                                        self.module)
+        """LoadModule and the provider's connection settings: idle pooled
+        connections closed after 2 s (default 15 s), so that none outlives
+        a restart of the daemon. apr-util retries a server it marked dead
+        every 5 s with a pooled connection; a stale one fails the retry."""
+        return ('LoadModule socache_%s_module "%s"\n%s 2\n'
+                % (self.KIND, self.module, self.CONN_TTL))
 
     def argv(self):
         raise NotImplementedError
@@ -126,6 +130,7 @@ class Redis(CacheServer):
     PROGRAM = "redis-server"
     PACKAGE = "redis-server"
     PING = "PING"
+    CONN_TTL = "RedisConnPoolTTL"
 
     def argv(self):
         # No RDB snapshots, no append-only file: nothing is written but
@@ -145,6 +150,7 @@ class Memcache(CacheServer):
     PROGRAM = "memcached"
     PACKAGE = "memcached"
     PING = "version"
+    CONN_TTL = "MemcacheConnTTL"
 
     def argv(self):
         # Memory only; no UDP. memcached refuses to run as root without -u.
