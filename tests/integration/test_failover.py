@@ -114,7 +114,7 @@ def all_valid(host, tokens, threads=4):
     return refused
 
 
-def test_a_promoted_standby_takes_over_without_restarting_httpd_and_loses_no_token(  # noqa: E501
+def test_a_promoted_standby_serves_without_an_httpd_restart_and_loses_no_token(
         replicated, host):
     admin = harness.Admin(host.env, replicated.primary.conninfo)
     client = client_credentials_client(admin, ("read",))

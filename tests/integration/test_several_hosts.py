@@ -92,7 +92,7 @@ def assert_refused(response):
     assert_error_challenge(response, 401, "invalid_token", "api")
 
 
-# --- revocation ----------------------------------------------------------------
+# --- revocation --------------------------------------------------------------
 
 @pytest.mark.parametrize("token_format", ["opaque", "jwt"])
 def test_a_token_revoked_through_one_host_is_refused_by_the_other_at_once(
@@ -129,7 +129,7 @@ def test_a_token_is_cached_once_for_every_host(hosts, cache, client):
     assert hs.get(b, hs.API, token).status_code == 200
 
 
-# --- codes and consent ---------------------------------------------------------
+# --- codes and consent -------------------------------------------------------
 
 @pytest.fixture(scope="module")
 def code_client(admin):
@@ -183,7 +183,7 @@ def test_a_consent_remembered_at_one_host_is_honoured_by_the_other(
     harness.remember_secret(answer["code"])
 
 
-# --- JWT -----------------------------------------------------------------------
+# --- JWT ---------------------------------------------------------------------
 
 def jwt_part(token, i):
     part = token.split(".")[i]
