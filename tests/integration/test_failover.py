@@ -35,7 +35,7 @@ pytestmark = hs.skip_under_sanitizers(
 OUTAGE = 1.0
 # The bound this test asserts, from the start of the promotion to the end
 # of the last answer that was not 200. Measured on a 2-core machine under
-# load: 0.1 to 0.2 s (pg_ctl promote itself takes 0.2 to 0.3 s). A pooled
+# load: 0.1 to 0.3 s (pg_ctl promote itself takes 0.2 to 0.4 s). A pooled
 # connection to the dead primary fails one request (503); mod_dbd's check
 # of the next acquire (apr_dbd_check_conn: PQreset) or the store's retry
 # (store.c, prepare_again) reconnects it, libpq keeping the first host that
