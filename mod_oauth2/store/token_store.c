@@ -20,10 +20,11 @@
     "COALESCE(family_grant_type, NULLIF(grant_type, 'refresh_token'))"
 #define FAMILY_CREATED_AT "COALESCE(family_created_at, created_at)"
 /* A token is only good while its client is enabled: disabling revokes
- * the client's tokens, and this refuses any a request racing the
- * disabling still stored. One primary-key probe in the same statement. */
-#define CLIENT_ENABLED(client_id)                                              \
-    "EXISTS (SELECT 1 FROM oauth2_client c WHERE c.client_id = " client_id     \
+ * the client's tokens, and this refuses any that a request racing the
+ * disabling still stored. One primary-key probe in the same statement;
+ * the token or code row is aliased o. */
+#define CLIENT_ENABLED                                                         \
+    "EXISTS (SELECT 1 FROM oauth2_client c WHERE c.client_id = o.client_id"    \
     " AND c.disabled_at IS NULL)"
 
 const oauth2_store_statement_t oauth2_token_statements[] = {
@@ -41,63 +42,46 @@ const oauth2_store_statement_t oauth2_token_statements[] = {
      " AND array_to_string(c.grant_types, ' ') = %s"
      " AND array_to_string(c.scopes, ' ') = %s"},
     {"oauth2_token_rotate",
-     "WITH old AS (UPDATE oauth2_token SET used_at = now()"
+     "WITH old AS (UPDATE oauth2_token o SET used_at = now()"
      " WHERE token_hash = %s AND kind = 'refresh' AND client_id = %s"
      " AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()"
-     " AND " CLIENT_ENABLED(
-         "oauth2_token.client_id") " RETURNING token_hash, client_id, user_id, "
-                                   "family_id,"
-                                   " " FAMILY_GRANT_TYPE
-                                   " AS family_grant_type,"
-                                   " " FAMILY_CREATED_AT
-                                   " AS family_created_at) "
+     " AND " CLIENT_ENABLED
+     " RETURNING token_hash, client_id, user_id, family_id, " FAMILY_GRANT_TYPE
+     " AS family_grant_type, " FAMILY_CREATED_AT " AS family_created_at) "
      /* RFC 6749 §6: the new refresh token keeps the old one's scope, as
       * far as the client may still have it (the ceiling); only the
       * access token is narrowed to the scope requested. */
      TOKEN_INSERT "SELECT t.hash, t.kind, old.client_id, old.user_id,"
-                                   " CASE t.kind WHEN 'refresh' THEN %s ELSE "
-                                   "%s END,"
-                                   " 'refresh_token', old.family_id, "
-                                   "old.token_hash, " TOKEN_EXPIRY ","
-                                   " old.family_grant_type, "
-                                   "old.family_created_at"
-                                   " FROM old, " TOKEN_ROWS
-                                   " WHERE t.hash IS NOT NULL"},
+     " CASE t.kind WHEN 'refresh' THEN %s ELSE %s END,"
+     " 'refresh_token', old.family_id, old.token_hash, " TOKEN_EXPIRY ","
+     " old.family_grant_type, old.family_created_at"
+     " FROM old, " TOKEN_ROWS " WHERE t.hash IS NOT NULL"},
     /* The code is consumed by the statement that stores its tokens, so a
      * replay racing the first redemption either loses here or finds the
      * tokens already stored and revokes them (RFC 6749 §4.1.2). */
     {"oauth2_token_redeem_code",
-     "WITH c AS (UPDATE oauth2_code SET used_at = now()"
+     "WITH c AS (UPDATE oauth2_code o SET used_at = now()"
      " WHERE code_hash = %s AND client_id = %s AND used_at IS NULL"
-     " AND expires_at > now() AND " CLIENT_ENABLED(
-         "oauth2_code.client_id") " RETURNING client_id, user_id, scope, "
-                                  "family_id) " TOKEN_INSERT
-                                  "SELECT t.hash, t.kind, c.client_id, "
-                                  "c.user_id, c.scope,"
-                                  " 'authorization_code', c.family_id, "
-                                  "NULL, " TOKEN_EXPIRY ","
-                                  " 'authorization_code', now()"
-                                  " FROM c, " TOKEN_ROWS
-                                  " WHERE t.hash IS NOT NULL"},
+     " AND expires_at > now() AND " CLIENT_ENABLED
+     " RETURNING client_id, user_id, scope, family_id) " TOKEN_INSERT
+     "SELECT t.hash, t.kind, c.client_id, c.user_id, c.scope,"
+     " 'authorization_code', c.family_id, NULL, " TOKEN_EXPIRY ","
+     " 'authorization_code', now()"
+     " FROM c, " TOKEN_ROWS " WHERE t.hash IS NOT NULL"},
     /* A token of a disabled client reads as revoked. */
     {"oauth2_token_get",
      "SELECT kind, client_id, user_id, scope, family_id,"
      " extract(epoch FROM expires_at)::bigint, expires_at <= now(),"
-     " used_at IS NOT NULL,"
-     " revoked_at IS NOT NULL OR NOT " CLIENT_ENABLED(
-         "t.client_id") ","
-                        " extract(epoch FROM "
-                        "created_at)::bigint, " FAMILY_GRANT_TYPE ","
-                        " extract(epoch FROM now() - " FAMILY_CREATED_AT
-                        ")::bigint"
-                        " FROM oauth2_token t WHERE token_hash = %s"},
+     " used_at IS NOT NULL, revoked_at IS NOT NULL OR NOT " CLIENT_ENABLED
+     ", extract(epoch FROM created_at)::bigint, " FAMILY_GRANT_TYPE
+     ", extract(epoch FROM now() - " FAMILY_CREATED_AT ")::bigint"
+     " FROM oauth2_token o WHERE token_hash = %s"},
     /* The resource server's question: only the columns it uses, and a row
      * only for a live access token of an enabled client. */
     {"oauth2_token_live_access",
      "SELECT client_id, user_id, scope, extract(epoch FROM expires_at)::bigint"
-     " FROM oauth2_token t WHERE token_hash = %s AND kind = 'access'"
-     " AND expires_at > now() AND revoked_at IS NULL"
-     " AND " CLIENT_ENABLED("t.client_id")},
+     " FROM oauth2_token o WHERE token_hash = %s AND kind = 'access'"
+     " AND expires_at > now() AND revoked_at IS NULL AND " CLIENT_ENABLED},
     {"oauth2_token_revoke_family",
      "UPDATE oauth2_token SET revoked_at = now()"
      " WHERE family_id = %s::uuid AND revoked_at IS NULL RETURNING token_hash"},
