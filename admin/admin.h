@@ -32,6 +32,8 @@
 #define ADMIN_OPT_NO_SCOPES (1u << 10)
 #define ADMIN_OPT_HELP (1u << 11)
 #define ADMIN_OPT_VERSION (1u << 12)
+#define ADMIN_OPT_INTROSPECT (1u << 13)
+#define ADMIN_OPT_NO_INTROSPECT (1u << 14)
 
 /* Everything one run knows; main owns it, commands receive it. */
 typedef struct {

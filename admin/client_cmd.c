@@ -194,6 +194,16 @@ static const char *public_grants_check(unsigned int grants)
     return NULL;
 }
 
+/* RFC 7662 §2.1: the introspection endpoint authenticates its callers,
+ * and a public client has nothing to authenticate with. */
+static const char *public_introspect_check(unsigned int given)
+{
+    return (given & ADMIN_OPT_INTROSPECT)
+               ? "a public client cannot introspect tokens (it has no "
+                 "secret to authenticate with)"
+               : NULL;
+}
+
 /* Allowed (the URIs may be set later), but worth a word. */
 static void redirect_warning(admin_t *admin, const char *client_id,
                              unsigned int grants, const char *redirect_uris)
@@ -274,9 +284,11 @@ int admin_cmd_client_add(admin_t *admin)
     if (!lists.grants) {
         lists.grants = is_public ? GRANTS_PUBLIC : GRANTS_CONFIDENTIAL;
     }
-    if (is_public && (why = public_grants_check(lists.grants))) {
+    if (is_public && ((why = public_grants_check(lists.grants)) ||
+                      (why = public_introspect_check(admin->given)))) {
         return admin_error(admin, ADMIN_EXIT_USAGE, "%s", why);
     }
+    client.introspect = (admin->given & ADMIN_OPT_INTROSPECT) != 0;
     client.grant_types = oauth2_grants_format(admin->pool, lists.grants);
     client.redirect_uris = lists.redirect_uris;
     client.scopes = lists.scopes;
@@ -389,15 +401,27 @@ int admin_cmd_client_rotate_secret(admin_t *admin)
     return admin_secret_print(admin, id, secret);
 }
 
-/* The flags of `client set` that do not combine; *disabled as the store
- * takes it (-1 keeps the current state). */
-static int set_flags_check(admin_t *admin, int *disabled)
+/* A pair of opposite flags as the store takes it: 1, 0 or
+ * OAUTH2_CLIENT_KEEP. */
+static int flag_pair(unsigned int given, unsigned int on, unsigned int off)
+{
+    return (given & on) ? 1 : (given & off) ? 0 : OAUTH2_CLIENT_KEEP;
+}
+
+/* The flags of `client set` that do not combine; *disabled and
+ * *introspect as the store takes them. */
+static int set_flags_check(admin_t *admin, int *disabled, int *introspect)
 {
     unsigned int g = admin->given;
 
     if ((g & ADMIN_OPT_DISABLE) && (g & ADMIN_OPT_ENABLE)) {
         return admin_error(admin, ADMIN_EXIT_USAGE,
                            "--disable and --enable exclude each other");
+    }
+    if ((g & ADMIN_OPT_INTROSPECT) && (g & ADMIN_OPT_NO_INTROSPECT)) {
+        return admin_error(admin, ADMIN_EXIT_USAGE,
+                           "--introspect and --no-introspect exclude each "
+                           "other");
     }
     if ((g & ADMIN_OPT_REDIRECT_URI) && (g & ADMIN_OPT_NO_REDIRECT_URIS)) {
         return admin_error(admin, ADMIN_EXIT_USAGE,
@@ -410,11 +434,13 @@ static int set_flags_check(admin_t *admin, int *disabled)
     }
     if (!(g & (ADMIN_OPT_REDIRECT_URI | ADMIN_OPT_GRANT | ADMIN_OPT_SCOPE |
                ADMIN_OPT_DISABLE | ADMIN_OPT_ENABLE |
-               ADMIN_OPT_NO_REDIRECT_URIS | ADMIN_OPT_NO_SCOPES))) {
+               ADMIN_OPT_NO_REDIRECT_URIS | ADMIN_OPT_NO_SCOPES |
+               ADMIN_OPT_INTROSPECT | ADMIN_OPT_NO_INTROSPECT))) {
         return admin_error(admin, ADMIN_EXIT_USAGE,
                            "nothing to change (see '" ADMIN_NAME " --help')");
     }
-    *disabled = (g & ADMIN_OPT_DISABLE) ? 1 : (g & ADMIN_OPT_ENABLE) ? 0 : -1;
+    *disabled = flag_pair(g, ADMIN_OPT_DISABLE, ADMIN_OPT_ENABLE);
+    *introspect = flag_pair(g, ADMIN_OPT_INTROSPECT, ADMIN_OPT_NO_INTROSPECT);
     return ADMIN_EXIT_OK;
 }
 
@@ -424,10 +450,10 @@ int admin_cmd_client_set(admin_t *admin)
     oauth2_client_t changes, *client;
     client_lists_t lists;
     unsigned int grants;
-    int disabled = -1, rc;
+    int disabled = OAUTH2_CLIENT_KEEP, introspect = OAUTH2_CLIENT_KEEP, rc;
     apr_status_t rv;
 
-    if ((rc = set_flags_check(admin, &disabled)) ||
+    if ((rc = set_flags_check(admin, &disabled, &introspect)) ||
         (rc = lists_arg(admin, &lists)) || (rc = admin_store_open(admin))) {
         return rc;
     }
@@ -435,7 +461,9 @@ int admin_cmd_client_set(admin_t *admin)
     if (rv != APR_SUCCESS) {
         return client_failed(admin, id, rv, error);
     }
-    if (!client->secret_hash && (why = public_grants_check(lists.grants))) {
+    if (!client->secret_hash &&
+        ((why = public_grants_check(lists.grants)) ||
+         (why = public_introspect_check(admin->given)))) {
         return admin_error(admin, ADMIN_EXIT_FAILURE, "client '%s': %s", id,
                            why);
     }
@@ -446,7 +474,7 @@ int admin_cmd_client_set(admin_t *admin)
         changes.grant_types = oauth2_grants_format(admin->pool, lists.grants);
     }
     rv = oauth2_store_client_update(admin->store, id, &changes, disabled,
-                                    &error);
+                                    introspect, &error);
     if (rv != APR_SUCCESS) {
         return client_failed(admin, id, rv, error);
     }

@@ -36,6 +36,8 @@ static const admin_option_t admin_options[] = {
     {"--enable", ADMIN_OPT_ENABLE, 0},
     {"--no-redirect-uris", ADMIN_OPT_NO_REDIRECT_URIS, 0},
     {"--no-scopes", ADMIN_OPT_NO_SCOPES, 0},
+    {"--introspect", ADMIN_OPT_INTROSPECT, 0},
+    {"--no-introspect", ADMIN_OPT_NO_INTROSPECT, 0},
     {"--help", ADMIN_OPT_HELP, 0},
     {"-h", ADMIN_OPT_HELP, 0},
     {"--version", ADMIN_OPT_VERSION, 0},
@@ -60,10 +62,12 @@ static const admin_command_t admin_commands[] = {
     {"init", admin_cmd_init, 0, NULL, 1, "",
      "create the schema, or upgrade it to this version (idempotent)"},
     {"client add", admin_cmd_client_add,
-     ADMIN_OPT_ID | ADMIN_OPT_PUBLIC | ADMIN_OPTS_LISTS | ADMIN_OPT_JSON,
+     ADMIN_OPT_ID | ADMIN_OPT_PUBLIC | ADMIN_OPTS_LISTS | ADMIN_OPT_JSON |
+         ADMIN_OPT_INTROSPECT,
      "NAME", 1,
      "[--id ID] [--public] [--redirect-uri URI]...\n"
-     "                 [--grant TYPE]... [--scope SCOPE]... [--json]",
+     "                 [--grant TYPE]... [--scope SCOPE]... [--introspect]\n"
+     "                 [--json]",
      "register a client; a confidential client's secret is shown once"},
     {"client list", admin_cmd_client_list, ADMIN_OPT_JSON, NULL, 1, "[--json]",
      "list the registered clients"},
@@ -76,10 +80,12 @@ static const admin_command_t admin_commands[] = {
      "give a confidential client a new secret, shown once"},
     {"client set", admin_cmd_client_set,
      ADMIN_OPTS_LISTS | ADMIN_OPT_DISABLE | ADMIN_OPT_ENABLE |
-         ADMIN_OPT_NO_REDIRECT_URIS | ADMIN_OPT_NO_SCOPES,
+         ADMIN_OPT_NO_REDIRECT_URIS | ADMIN_OPT_NO_SCOPES |
+         ADMIN_OPT_INTROSPECT | ADMIN_OPT_NO_INTROSPECT,
      "ID", 1,
      "[--redirect-uri URI]... [--no-redirect-uris]\n"
      "                 [--grant TYPE]... [--scope SCOPE]... [--no-scopes]\n"
+     "                 [--introspect | --no-introspect]\n"
      "                 [--disable | --enable]",
      "replace the lists given (repeat a flag for several values)"},
     {"purge", admin_cmd_purge, 0, NULL, 1, "",
@@ -104,6 +110,10 @@ static void usage(FILE *out)
             "                  \"host=127.0.0.1 dbname=oauth2 user=oauth2\"\n"
             "                  (default: $OAUTH2_DB)\n"
             "  --json          print JSON on stdout instead of text\n"
+            "  --introspect    the client may introspect other clients'\n"
+            "                  access tokens (RFC 7662; confidential only)\n"
+            "  --disable       refuse the client and revoke its tokens and\n"
+            "                  codes (--enable brings none of them back)\n"
             "  --help, -h      show this help\n"
             "  --version       show the version\n"
             "\nGrant types (--grant):\n  %s\n"

@@ -131,6 +131,7 @@ json_t *admin_client_json(admin_t *admin, const oauth2_client_t *c)
     json_object_set_new(o, "scopes", json_words(admin->pool, c->scopes));
     json_object_set_new(o, "created_at", json_text(c->created_at));
     json_object_set_new(o, "disabled", json_boolean(c->disabled));
+    json_object_set_new(o, "introspect", json_boolean(c->introspect));
     return o;
 }
 
@@ -149,6 +150,7 @@ void admin_client_print(const oauth2_client_t *c)
     printf("scopes:        %s\n", or_none(c->scopes));
     printf("created_at:    %s\n", c->created_at ? c->created_at : "");
     printf("disabled:      %s\n", c->disabled ? "yes" : "no");
+    printf("introspect:    %s\n", c->introspect ? "yes" : "no");
 }
 
 void admin_client_print_lines(const apr_array_header_t *clients)
@@ -167,10 +169,11 @@ void admin_client_print_lines(const apr_array_header_t *clients)
     }
     for (i = 0; i < clients->nelts; i++) {
         c = APR_ARRAY_IDX(clients, i, const oauth2_client_t *);
-        printf("%-*s  %-*s  %-12s  %-8s  %s\n", id_width, c->client_id,
+        printf("%-*s  %-*s  %-12s  %-8s  %-10s  %s\n", id_width, c->client_id,
                name_width, c->name ? c->name : "",
                c->secret_hash ? "confidential" : "public",
-               c->disabled ? "disabled" : "enabled", or_none(c->grant_types));
+               c->disabled ? "disabled" : "enabled",
+               c->introspect ? "introspect" : "-", or_none(c->grant_types));
     }
 }
 

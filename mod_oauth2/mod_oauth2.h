@@ -49,7 +49,8 @@ typedef struct {
 typedef struct {
     const char *issuer;
     int access_token_lifetime;
-    int refresh_token_lifetime; /* 0: no refresh tokens */
+    int refresh_token_lifetime;     /* 0: no refresh tokens */
+    int refresh_token_max_lifetime; /* of a token family; 0: none */
     int code_lifetime;
     int access_token_format;          /* oauth2_token_format_t */
     apr_array_header_t *signing_keys; /* oauth2_signing_key_conf_t */

@@ -53,6 +53,7 @@ static oauth2_client_t *copy(apr_pool_t *p, const oauth2_client_t *c)
     to->scopes = apr_pstrdup(p, c->scopes);
     to->created_at = apr_pstrdup(p, c->created_at);
     to->disabled = c->disabled;
+    to->introspect = c->introspect;
     return to;
 }
 

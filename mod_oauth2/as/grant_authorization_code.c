@@ -45,9 +45,6 @@ static const char *check_code(oauth2_token_request_t *tr,
 {
     const char *redirect_uri = oauth2_form_get(tr->params, "redirect_uri");
 
-    if (strcmp(code->client_id, tr->client->client_id)) {
-        return "unknown authorization code";
-    }
     if (code->expired) {
         return "authorization code expired";
     }
@@ -79,14 +76,19 @@ int oauth2_grant_authorization_code(oauth2_token_request_t *tr)
     if (rv != APR_SUCCESS) {
         return oauth2_token_unavailable(tr, "authorization code lookup", err);
     }
+    /* Another client's code is unknown to this one, used or not: only
+     * the client the code was issued to may set off the replay
+     * revocation, or any client could revoke another's grant. */
+    if (strcmp(code->client_id, tr->client->client_id)) {
+        return invalid_grant(tr, "unknown authorization code");
+    }
     if (code->used) {
         return oauth2_token_refuse_family(tr, code->family_id,
                                           "authorization code used twice");
     }
     if ((err = check_code(tr, code))) {
         /* A failed redemption by the code's own client uses it up. */
-        if (!strcmp(code->client_id, tr->client->client_id) &&
-            oauth2_store_code_burn(tr->store, hash, &burn_err)) {
+        if (oauth2_store_code_burn(tr->store, hash, &burn_err)) {
             return oauth2_token_unavailable(tr, "authorization code update",
                                             burn_err);
         }

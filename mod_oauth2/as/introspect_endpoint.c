@@ -1,5 +1,6 @@
 /* SetHandler oauth2-introspect: token introspection (RFC 7662), for
- * resource servers registered as confidential clients. */
+ * resource servers registered as confidential clients with the
+ * introspect flag (oauth2-admin client add/set --introspect). */
 #include "client_auth.h"
 #include "endpoints.h"
 #include "../core/digest.h"
@@ -9,15 +10,45 @@
 
 #include <apr_strings.h>
 
-/* What an active token says about itself (§2.2). A refresh token is
- * reported only to the client that holds it. */
+APLOG_USE_MODULE(oauth2);
+
+/* RFC 7662 §4: only clients registered for it learn about other
+ * clients' tokens; any confidential client may ask about its own, which
+ * tells it nothing it was not given (node-oidc-provider's default policy
+ * allows that too). A refresh token is reported only to the client that
+ * holds it, whatever its flags. */
+static int may_see(oauth2_token_request_t *tr, const oauth2_token_t *t)
+{
+    if (!strcmp(t->client_id, tr->client->client_id)) {
+        return 1;
+    }
+    if (strcmp(t->kind, "access")) {
+        return 0;
+    }
+    if (!tr->client->introspect) {
+        ap_log_rerror(
+            APLOG_MARK, APLOG_INFO, 0, tr->r,
+            OAUTH2_LOGNO(
+                00120) "introspection: client '%s' may not "
+                       "introspect other clients' tokens (oauth2-admin "
+                       "client set %s --introspect); answered "
+                       "inactive",
+            tr->client->client_id, tr->client->client_id);
+        return 0;
+    }
+    return 1;
+}
+
+/* What an active token says about itself (§2.2). Anything the client
+ * may not see is just inactive (§2.2: "not allowed to introspect this
+ * particular token"), so that it cannot tell such a token from an
+ * unknown one. */
 static json_t *describe(oauth2_token_request_t *tr, const oauth2_token_t *t)
 {
     int access = !strcmp(t->kind, "access");
     json_t *body;
 
-    if (t->expired || t->revoked || t->used ||
-        (!access && strcmp(t->client_id, tr->client->client_id))) {
+    if (t->expired || t->revoked || t->used || !may_see(tr, t)) {
         return json_pack("{s:b}", "active", 0);
     }
     body = json_pack("{s:b, s:s, s:s, s:s, s:I, s:I, s:s, s:s}", "active", 1,

@@ -112,6 +112,20 @@ static int wants_refresh(oauth2_token_request_t *tr,
            oauth2_client_has_grant(tr->client, "refresh_token");
 }
 
+/* OAuth2RefreshTokenLifetime, cut so that no refresh token outlives its
+ * family's OAuth2RefreshTokenMaxLifetime. */
+static int refresh_lifetime(oauth2_token_request_t *tr,
+                            const oauth2_grant_result_t *g)
+{
+    apr_int64_t left = tr->conf->refresh_token_max_lifetime - g->family_age;
+
+    if (tr->conf->refresh_token_max_lifetime > 0 &&
+        left < tr->conf->refresh_token_lifetime) {
+        return left > 0 ? (int)left : 0;
+    }
+    return tr->conf->refresh_token_lifetime;
+}
+
 static json_t *token_response(oauth2_token_request_t *tr, const char *access,
                               const char *refresh, const char *scope)
 {
@@ -183,7 +197,8 @@ apr_status_t oauth2_token_mint(oauth2_token_request_t *tr,
     row.access_lifetime = tr->conf->access_token_lifetime;
     row.refresh_hash =
         out->refresh ? oauth2_sha256_hex(tr->r->pool, out->refresh) : NULL;
-    row.refresh_lifetime = tr->conf->refresh_token_lifetime;
+    row.refresh_lifetime = refresh_lifetime(tr, g);
+    row.refresh_scope = g->ceiling ? g->ceiling : g->scope;
     ap_log_rerror(
         APLOG_MARK, APLOG_DEBUG, 0, tr->r,
         OAUTH2_LOGNO(

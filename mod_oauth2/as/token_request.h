@@ -29,6 +29,8 @@ typedef struct {
     const char *scope;       /* granted, space-separated */
     const char *family;      /* NULL: a new family */
     const char *rotate_from; /* refresh token hash consumed by issuing */
+    const char *ceiling;     /* rotation: the new refresh token's scope */
+    apr_int64_t family_age;  /* seconds since the family's first grant */
     const char *code_hash;   /* authorization code consumed by issuing */
     int refresh;             /* issue a refresh token if allowed */
 } oauth2_grant_result_t;

@@ -99,6 +99,8 @@ static seconds_slot_t access_token_lifetime = {SLOT(access_token_lifetime), 1,
                                                31536000};
 static seconds_slot_t refresh_token_lifetime = {SLOT(refresh_token_lifetime), 0,
                                                 315360000};
+static seconds_slot_t refresh_token_max_lifetime = {
+    SLOT(refresh_token_max_lifetime), 0, 315360000};
 static seconds_slot_t code_lifetime = {SLOT(code_lifetime), 1, 600};
 static seconds_slot_t token_cache_ttl = {SLOT(token_cache_ttl), 1, 86400};
 
@@ -463,6 +465,11 @@ const command_rec oauth2_commands[] = {
                      &refresh_token_lifetime, TAKE1,
                      "Refresh token lifetime in seconds, 0 = none "
                      "(default 1209600)"),
+    SERVER_DIRECTIVE(OAUTH2_D_REFRESH_TOKEN_MAX_LIFETIME, set_seconds,
+                     &refresh_token_max_lifetime, TAKE1,
+                     "Longest life of a grant's refresh tokens, however "
+                     "often rotated, in seconds, 0 = no limit "
+                     "(default 7776000)"),
     SERVER_DIRECTIVE(OAUTH2_D_CODE_LIFETIME, set_seconds, &code_lifetime, TAKE1,
                      "Authorization code lifetime in seconds (default 60)"),
     SERVER_DIRECTIVE(OAUTH2_D_ACCESS_TOKEN_FORMAT, set_token_format, NULL,

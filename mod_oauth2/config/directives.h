@@ -6,6 +6,7 @@
 #define OAUTH2_D_ISSUER "OAuth2Issuer"
 #define OAUTH2_D_ACCESS_TOKEN_LIFETIME "OAuth2AccessTokenLifetime"
 #define OAUTH2_D_REFRESH_TOKEN_LIFETIME "OAuth2RefreshTokenLifetime"
+#define OAUTH2_D_REFRESH_TOKEN_MAX_LIFETIME "OAuth2RefreshTokenMaxLifetime"
 #define OAUTH2_D_CODE_LIFETIME "OAuth2CodeLifetime"
 #define OAUTH2_D_ACCESS_TOKEN_FORMAT "OAuth2AccessTokenFormat"
 #define OAUTH2_D_SIGNING_KEY "OAuth2SigningKey"

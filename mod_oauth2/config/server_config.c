@@ -14,6 +14,9 @@
 
 #define DEFAULT_ACCESS_TOKEN_LIFETIME 3600
 #define DEFAULT_REFRESH_TOKEN_LIFETIME 1209600
+/* 90 days: an owner who keeps using a client signs in again once a
+ * quarter; a stolen refresh token kept alive by rotation dies then too. */
+#define DEFAULT_REFRESH_TOKEN_MAX_LIFETIME 7776000
 #define DEFAULT_CODE_LIFETIME 60
 #define DEFAULT_TOKEN_CACHE "shmcb"
 #define DEFAULT_TOKEN_CACHE_TTL 30
@@ -24,6 +27,7 @@ void *oauth2_server_conf_create(apr_pool_t *pool, server_rec *s)
 
     c->access_token_lifetime = OAUTH2_UNSET;
     c->refresh_token_lifetime = OAUTH2_UNSET;
+    c->refresh_token_max_lifetime = OAUTH2_UNSET;
     c->code_lifetime = OAUTH2_UNSET;
     c->access_token_format = OAUTH2_UNSET;
     c->grant_types = OAUTH2_UNSET;
@@ -45,6 +49,7 @@ void *oauth2_server_conf_merge(apr_pool_t *pool, void *basev, void *addv)
     MERGE_PTR(issuer);
     MERGE_INT(access_token_lifetime);
     MERGE_INT(refresh_token_lifetime);
+    MERGE_INT(refresh_token_max_lifetime);
     MERGE_INT(code_lifetime);
     MERGE_INT(access_token_format);
     MERGE_PTR(signing_keys);
@@ -190,6 +195,7 @@ static const char *finish_one(apr_pool_t *pool, server_rec *s,
     default_endpoints(pool, c);
     DEFAULT_INT(access_token_lifetime, DEFAULT_ACCESS_TOKEN_LIFETIME);
     DEFAULT_INT(refresh_token_lifetime, DEFAULT_REFRESH_TOKEN_LIFETIME);
+    DEFAULT_INT(refresh_token_max_lifetime, DEFAULT_REFRESH_TOKEN_MAX_LIFETIME);
     DEFAULT_INT(code_lifetime, DEFAULT_CODE_LIFETIME);
     DEFAULT_INT(access_token_format, OAUTH2_FORMAT_OPAQUE);
     DEFAULT_INT(grant_types, OAUTH2_GRANTS_ALL);

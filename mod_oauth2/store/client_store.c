@@ -8,14 +8,14 @@
     "array_to_string(grant_types, ' '), array_to_string(scopes, ' '), "        \
     "to_char(created_at AT TIME ZONE 'UTC', "                                  \
     "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "                                      \
-    "disabled_at IS NOT NULL"
+    "disabled_at IS NOT NULL, introspect"
 
 const oauth2_store_statement_t oauth2_client_statements[] = {
     {"oauth2_client_insert",
      "INSERT INTO oauth2_client (client_id, name, secret_hash, redirect_uris,"
-     " grant_types, scopes) VALUES (%s, %s, %s,"
+     " grant_types, scopes, introspect) VALUES (%s, %s, %s,"
      " string_to_array(%s, ' '), string_to_array(%s, ' '),"
-     " string_to_array(%s, ' '))"
+     " string_to_array(%s, ' '), %s::text = '1')"
      " ON CONFLICT (client_id) DO NOTHING RETURNING client_id"},
     {"oauth2_client_get",
      "SELECT " CLIENT_COLUMNS " FROM oauth2_client WHERE client_id = %s"},
@@ -25,14 +25,30 @@ const oauth2_store_statement_t oauth2_client_statements[] = {
     {"oauth2_client_set_secret",
      "UPDATE oauth2_client SET secret_hash = %s, updated_at = now()"
      " WHERE client_id = %s"},
-    /* NULL arguments keep the current value. */
+    /* NULL arguments keep the current value. Disabling a client revokes
+     * its live tokens and expires its unused codes in the same statement
+     * (so in one transaction). Enabling it again brings none back, and
+     * revokes whatever a request racing the disabling still stored: no
+     * token of the client can be issued while it is disabled. */
     {"oauth2_client_update",
+     "WITH c AS (SELECT client_id, disabled_at IS NOT NULL AS was_disabled"
+     " FROM oauth2_client WHERE client_id = %s),"
+     " stop AS (SELECT client_id FROM c"
+     " WHERE %s::text = '1' OR (%s::text = '0' AND c.was_disabled)),"
+     " tokens AS (UPDATE oauth2_token SET revoked_at = now()"
+     " WHERE client_id IN (SELECT client_id FROM stop)"
+     " AND revoked_at IS NULL AND expires_at > now()),"
+     " codes AS (UPDATE oauth2_code SET expires_at = now()"
+     " WHERE client_id IN (SELECT client_id FROM stop)"
+     " AND used_at IS NULL AND expires_at > now()) "
      "UPDATE oauth2_client SET"
      " redirect_uris = COALESCE(string_to_array(%s, ' '), redirect_uris),"
      " grant_types = COALESCE(string_to_array(%s, ' '), grant_types),"
      " scopes = COALESCE(string_to_array(%s, ' '), scopes),"
      " disabled_at = CASE %s WHEN '1' THEN COALESCE(disabled_at, now())"
      "  WHEN '0' THEN NULL ELSE disabled_at END,"
+     " introspect = CASE %s WHEN '1' THEN true WHEN '0' THEN false"
+     "  ELSE introspect END,"
      " updated_at = now() WHERE client_id = %s"},
     {NULL, NULL}};
 
@@ -48,6 +64,7 @@ static void take_client(oauth2_store_t *store, apr_dbd_row_t *row, void *baton)
     c->scopes = oauth2_store_column(store, row, 5);
     c->created_at = oauth2_store_column(store, row, 6);
     c->disabled = oauth2_store_flag(store, row, 7);
+    c->introspect = oauth2_store_flag(store, row, 8);
     APR_ARRAY_PUSH((apr_array_header_t *)baton, oauth2_client_t *) = c;
 }
 
@@ -71,11 +88,12 @@ apr_status_t oauth2_store_client_insert(oauth2_store_t *store,
                           c->secret_hash,
                           c->redirect_uris ? c->redirect_uris : "",
                           c->grant_types ? c->grant_types : "",
-                          c->scopes ? c->scopes : ""};
+                          c->scopes ? c->scopes : "",
+                          c->introspect ? "1" : "0"};
     apr_array_header_t *inserted;
     apr_status_t rv;
 
-    rv = select_clients(store, "oauth2_client_insert", 6, args, &inserted,
+    rv = select_clients(store, "oauth2_client_insert", 7, args, &inserted,
                         error);
     if (rv == APR_SUCCESS && inserted->nelts == 0) {
         *error = apr_psprintf(store->pool, "client_id '%s' already exists",
@@ -146,17 +164,27 @@ apr_status_t oauth2_store_client_set_secret(oauth2_store_t *store,
     return change_client(store, "oauth2_client_set_secret", 2, args, error);
 }
 
+/* A flag of oauth2_store_client_update as its statement takes it. */
+static const char *flag_arg(int flag)
+{
+    return flag == OAUTH2_CLIENT_KEEP ? NULL : flag ? "1" : "0";
+}
+
 apr_status_t oauth2_store_client_update(oauth2_store_t *store,
                                         const char *client_id,
                                         const oauth2_client_t *changes,
-                                        int disabled, const char **error)
+                                        int disabled, int introspect,
+                                        const char **error)
 {
-    const char *args[] = {changes->redirect_uris, changes->grant_types,
+    const char *args[] = {client_id,
+                          flag_arg(disabled),
+                          flag_arg(disabled),
+                          changes->redirect_uris,
+                          changes->grant_types,
                           changes->scopes,
-                          disabled < 0 ? NULL
-                          : disabled   ? "1"
-                                       : "0",
+                          flag_arg(disabled),
+                          flag_arg(introspect),
                           client_id};
 
-    return change_client(store, "oauth2_client_update", 5, args, error);
+    return change_client(store, "oauth2_client_update", 9, args, error);
 }

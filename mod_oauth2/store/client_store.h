@@ -15,7 +15,11 @@ typedef struct {
     const char *scopes;        /* space-separated */
     const char *created_at;    /* ISO 8601 */
     int disabled;
+    int introspect; /* may introspect other clients' tokens (RFC 7662 §4) */
 } oauth2_client_t;
+
+/* A flag of oauth2_store_client_update left as it is. */
+#define OAUTH2_CLIENT_KEEP -1
 
 /* APR_EEXIST when the client_id is taken. */
 apr_status_t oauth2_store_client_insert(oauth2_store_t *store,
@@ -46,12 +50,15 @@ apr_status_t oauth2_store_client_set_secret(oauth2_store_t *store,
                                             const char **error);
 
 /* Replaces the redirect URIs, grant types and scopes that are not NULL
- * in changes (space-separated lists), and the disabled flag when
- * disabled is 0 or 1 (-1 keeps it). APR_NOTFOUND when there is no such
- * client. */
+ * in changes (space-separated lists), and the disabled and introspect
+ * flags that are 0 or 1 (OAUTH2_CLIENT_KEEP keeps one). Disabling
+ * revokes the client's live tokens and expires its unused codes, in the
+ * same statement; enabling brings none back. APR_NOTFOUND when there is
+ * no such client. */
 apr_status_t oauth2_store_client_update(oauth2_store_t *store,
                                         const char *client_id,
                                         const oauth2_client_t *changes,
-                                        int disabled, const char **error);
+                                        int disabled, int introspect,
+                                        const char **error);
 
 #endif

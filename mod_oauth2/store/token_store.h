@@ -19,6 +19,7 @@ typedef struct {
     int access_lifetime;      /* seconds */
     const char *refresh_hash; /* NULL: no refresh token */
     int refresh_lifetime;
+    const char *refresh_scope; /* rotate: the new refresh token's scope */
 } oauth2_token_issue_t;
 
 /* A stored token as read back. */
@@ -31,8 +32,12 @@ typedef struct {
     apr_int64_t issued_at; /* epoch seconds */
     apr_int64_t expires_at;
     int expired;
-    int used; /* a refresh token already rotated */
-    int revoked;
+    int used;    /* a refresh token already rotated */
+    int revoked; /* or its client is disabled */
+    /* The grant that started the family (NULL: unknown, a row stored
+     * before schema version 2), and the family's age in seconds. */
+    const char *family_grant_type;
+    apr_int64_t family_age;
 } oauth2_token_t;
 
 /* APR_EAGAIN, storing nothing, when the client's row no longer matches
@@ -42,10 +47,11 @@ apr_status_t oauth2_store_token_issue(oauth2_store_t *store,
                                       const char **error);
 
 /* Consumes the live refresh token old_hash of client_id and issues the
- * tokens of issue (family and user taken from the old token, and the
- * refresh token keeping the old one's scope) in one
- * statement, so that of two parallel rotations only one wins.
- * APR_NOTFOUND when nothing was consumed. */
+ * tokens of issue (family and user taken from the old token, the access
+ * token with issue->scope and the refresh token with
+ * issue->refresh_scope) in one statement, so that of two parallel
+ * rotations only one wins. APR_NOTFOUND when nothing was consumed (or the
+ * client was disabled meanwhile). */
 apr_status_t oauth2_store_token_rotate(oauth2_store_t *store,
                                        const char *old_hash,
                                        const oauth2_token_issue_t *issue,
@@ -53,17 +59,20 @@ apr_status_t oauth2_store_token_rotate(oauth2_store_t *store,
 
 /* Consumes the live authorization code code_hash of client_id and stores
  * the tokens of issue (user, scope and family taken from the code) in one
- * statement. APR_NOTFOUND when the code was not live any more. */
+ * statement. APR_NOTFOUND when the code was not live any more (or the
+ * client was disabled meanwhile). */
 apr_status_t oauth2_store_token_redeem_code(oauth2_store_t *store,
                                             const char *code_hash,
                                             const oauth2_token_issue_t *issue,
                                             const char **error);
 
-/* APR_NOTFOUND when there is no such token. */
+/* APR_NOTFOUND when there is no such token. A token of a disabled client
+ * reads as revoked. */
 apr_status_t oauth2_store_token_get(oauth2_store_t *store, const char *hash,
                                     oauth2_token_t **token, const char **error);
 
-/* The access token hash if it is live (not expired, not revoked), with
+/* The access token hash if it is live (not expired, not revoked, its
+ * client enabled), with
  * client_id, user_id, scope and expires_at filled in; APR_NOTFOUND when
  * there is no such token or it is not a live access token. */
 apr_status_t oauth2_store_token_live_access(oauth2_store_t *store,

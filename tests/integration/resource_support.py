@@ -15,8 +15,8 @@ import threading
 import requests
 
 import harness
-from token_support import (DEMO_PASSWORD, DEMO_USER, assert_tokens,
-                           pkce_pair, plant_code, register_client,
+from token_support import (DEMO_PASSWORD, DEMO_USER, assert_tokens, encode,
+                           json_body, pkce_pair, plant_code, register_client,
                            token_request)
 
 # conf-examples/resource-server.conf
@@ -67,10 +67,14 @@ def start_server(session, locations="", backend_url=None,
 # --- tokens ------------------------------------------------------------------
 
 def client_credentials_client(admin, scopes=("read", "write"),
-                              client_id=None):
+                              client_id=None, introspect=False):
+    """introspect: registered to introspect other clients' tokens (a
+    resource server, RFC 7662 §4)."""
     args = ["--grant", "client_credentials"]
     for s in scopes:
         args += ["--scope", s]
+    if introspect:
+        args.append("--introspect")
     return register_client(admin, *args, client_id=client_id)
 
 
@@ -122,6 +126,19 @@ def user_tokens(server, client, scope="read", user=DEMO_USER,
 
 def user_token(server, client, scope="read", **kwargs):
     return user_tokens(server, client, scope, **kwargs)["access_token"]
+
+
+def introspect(server, client, token):
+    """The JSON answer of the introspection endpoint (RFC 7662) to client
+    (client_secret_basic) about token."""
+    response = requests.post(
+        server.url("/oauth2/introspect"), data=encode({"token": token}),
+        headers={"Authorization": client.basic(),
+                 "Content-Type": "application/x-www-form-urlencoded"},
+        timeout=30)
+    body = json_body(response)
+    assert response.status_code == 200, response.text
+    return body
 
 
 # --- requests ----------------------------------------------------------------

@@ -3,6 +3,7 @@ and purge, with client secrets stored only as SHA-256 hashes."""
 
 import hashlib
 import json
+import os
 import re
 import uuid
 
@@ -12,7 +13,9 @@ import harness
 
 SECRET = re.compile(r"^[A-Za-z0-9_-]{43,}$")
 SHOW_KEYS = {"client_id", "name", "public", "redirect_uris", "grant_types",
-             "scopes", "created_at", "disabled"}
+             "scopes", "created_at", "disabled", "introspect"}
+SCHEMA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                      "mod_oauth2", "store", "schema")
 
 
 def unique(prefix):
@@ -182,6 +185,37 @@ def test_disable_and_enable_switch_a_client_off_and_on(admin):
     assert show(admin, cid)["disabled"] is False
 
 
+def test_the_introspect_flag_is_off_unless_given_and_set_switches_it(admin):
+    cid = unique("introspect")
+    add_client(admin, "Resource server", "--id", cid, "--introspect")
+    assert show(admin, cid)["introspect"] is True
+    assert re.search(r"^introspect:\s+yes$",
+                     admin("client", "show", cid).stdout, re.M)
+    assert re.search(r"^%s\s.*\sintrospect\s" % re.escape(cid),
+                     admin("client", "list").stdout, re.M)
+    admin("client", "set", cid, "--no-introspect")
+    assert show(admin, cid)["introspect"] is False
+    admin("client", "set", cid, "--introspect")
+    assert show(admin, cid)["introspect"] is True
+    other = add_client(admin, "Plain", "--id", unique("plain"))["client_id"]
+    assert show(admin, other)["introspect"] is False
+
+
+@pytest.mark.parametrize("args", [
+    ["client", "add", "Public RS", "--public", "--introspect"],
+    ["client", "set", "{id}", "--introspect", "--no-introspect"],
+    ["client", "set", "{public}", "--introspect"],
+])
+def test_introspect_is_refused_for_a_public_client_or_with_its_opposite(
+        admin, args):
+    cid = add_client(admin, "Flags", "--id", unique("flags"))["client_id"]
+    public = add_client(admin, "Public", "--public")["client_id"]
+    argv = [a.format(id=cid, public=public) for a in args]
+    assert_fails_with_one_line(admin(*argv, check=False))
+    assert show(admin, public)["introspect"] is False
+    assert show(admin, cid)["introspect"] is False
+
+
 def test_setting_a_bad_grant_or_uri_fails_and_changes_nothing(admin):
     cid = unique("setbad")
     add_client(admin, "Set bad", "--id", cid, "--grant", "refresh_token")
@@ -273,3 +307,34 @@ def test_purge_deletes_expired_codes_and_tokens_and_prints_counts(admin,
                    "'%%-%s' union all select token_hash from oauth2_token "
                    "where token_hash like '%%-%s'" % (tag, tag))
     assert sorted(left.split()) == ["live-" + tag, "live-" + tag]
+
+
+def test_init_upgrades_a_version_1_database_in_place(admin, pg):
+    """A database made by the first release: init adds version 2 (the
+    introspect flag, off; the family columns, NULL for old rows) and
+    keeps every row."""
+    db = pg.create_database("upgrade_from_1")
+    with open(os.path.join(SCHEMA, "001-initial.sql")) as f:
+        pg.psql(f.read(), dbname="upgrade_from_1")
+    pg.psql("CREATE TABLE oauth2_schema_version (version integer NOT NULL,"
+            " applied_at timestamptz NOT NULL DEFAULT now());"
+            "INSERT INTO oauth2_schema_version (version) VALUES (1);"
+            "INSERT INTO oauth2_client (client_id, name, secret_hash,"
+            " grant_types) VALUES ('old-rs', 'Old', 'ab',"
+            " '{client_credentials}');"
+            "INSERT INTO oauth2_token (token_hash, kind, client_id, scope,"
+            " grant_type, family_id, expires_at) VALUES ('old-token',"
+            " 'refresh', 'old-rs', 'read', 'refresh_token',"
+            " gen_random_uuid(), now() + interval '1 day')",
+            dbname="upgrade_from_1")
+    res = admin("init", db=db)
+    assert re.search(r"version \d+ \(was 1\)", res.stdout), res.stdout
+    assert "already at version" in admin("init", db=db).stdout
+    client = json.loads(admin("client", "show", "old-rs", "--json",
+                              db=db).stdout)
+    assert client["introspect"] is False and client["grant_types"] == [
+        "client_credentials"]
+    row = pg.psql("SELECT kind, family_grant_type IS NULL,"
+                  " family_created_at IS NULL FROM oauth2_token"
+                  " WHERE token_hash = 'old-token'", dbname="upgrade_from_1")
+    assert row.strip() == "refresh|t|t", row

@@ -60,6 +60,7 @@ def assert_accepted(result):
 LIFETIME_RANGES = {
     "OAuth2AccessTokenLifetime": "from 1 to 31536000",
     "OAuth2RefreshTokenLifetime": "from 0 to 315360000",
+    "OAuth2RefreshTokenMaxLifetime": "from 0 to 315360000",
     "OAuth2CodeLifetime": "from 1 to 600",
     "OAuth2TokenCacheTTL": "from 1 to 86400",
 }
@@ -225,6 +226,7 @@ def test_configtest_accepts_every_directive_set_to_a_valid_value(
         "OAuth2Issuer https://auth.example.org",
         "OAuth2AccessTokenLifetime 600",
         "OAuth2RefreshTokenLifetime 0",
+        "OAuth2RefreshTokenMaxLifetime 0",
         "OAuth2CodeLifetime 30",
         "OAuth2AccessTokenFormat jwt",
         "OAuth2SigningKey %s rsa-1" % keys["rsa2048"],

@@ -1,15 +1,17 @@
-"""POST /oauth2/introspect (RFC 7662): only confidential clients (resource
-servers) may ask. A live access token is described (active, scope,
+"""POST /oauth2/introspect (RFC 7662): only confidential clients may ask,
+and only those registered with --introspect (resource servers, §4) about
+other clients' tokens. A live access token is described (active, scope,
 client_id, username, token_type, exp, iat, sub, iss); anything else,
-unknown, expired, revoked or a rotated refresh token, is just
-{"active": false}. A refresh token is described only to the client that
-holds it."""
+unknown, expired, revoked, a rotated refresh token or a token the caller
+may not see, is just {"active": false}. A refresh token is described
+only to the client that holds it."""
 
 import time
 
 import pytest
 import requests
 
+import harness
 import resource_support as rs
 from token_support import (DEMO_USER, Client, assert_error, assert_tokens,
                            encode, json_body, psql, sha256_hex, sql,
@@ -31,6 +33,12 @@ def client(admin):
 @pytest.fixture(scope="module")
 def resource_server(admin):
     """A confidential client that introspects others' tokens."""
+    return rs.client_credentials_client(admin, introspect=True)
+
+
+@pytest.fixture(scope="module")
+def bystander(admin):
+    """A confidential client not registered to introspect."""
     return rs.client_credentials_client(admin)
 
 
@@ -233,6 +241,41 @@ def test_another_client_learns_nothing_of_a_refresh_token(httpd, client,
 
 
 # --- who may ask -------------------------------------------------------------
+
+def test_a_client_not_registered_to_introspect_learns_nothing_of_others(
+        httpd, client, bystander, resource_server):
+    # RFC 7662 §2.2: a token the caller may not introspect is inactive,
+    # like an unknown one, so it cannot even tell that the token exists.
+    token = rs.user_token(httpd, client)
+    assert_inactive(introspect(httpd, bystander, token))
+    # The administrator learns why (the client is told nothing more).
+    assert harness.lines_with(
+        httpd.error_log_path,
+        "client '%s' may not introspect other clients' tokens"
+        % bystander.id)
+    # The same token is live to a resource server, and to its own client.
+    assert description(introspect(httpd, resource_server,
+                                  token))["active"] is True
+    assert description(introspect(httpd, client, token))["active"] is True
+
+
+def test_a_client_not_registered_to_introspect_may_ask_about_its_own(
+        httpd, bystander):
+    token = rs.client_token(httpd, bystander, "read")
+    body = description(introspect(httpd, bystander, token))
+    assert body["active"] is True and body["client_id"] == bystander.id
+
+
+def test_the_introspect_flag_takes_effect_with_the_next_request(
+        httpd, admin, client):
+    rs_client = rs.client_credentials_client(admin)
+    token = rs.user_token(httpd, client)
+    assert_inactive(introspect(httpd, rs_client, token))
+    admin("client", "set", rs_client.id, "--introspect")
+    assert description(introspect(httpd, rs_client, token))["active"] is True
+    admin("client", "set", rs_client.id, "--no-introspect")
+    assert_inactive(introspect(httpd, rs_client, token))
+
 
 @pytest.mark.parametrize("kind", ["access_token", "refresh_token"])
 def test_a_public_client_is_invalid_client_even_for_its_own_token(

@@ -33,7 +33,7 @@ from jwcrypto import jwt as jwcrypto_jwt
 import harness
 import resource_support as rs
 from token_support import (DEMO_USER, assert_raw_tokens_not_stored, encode,
-                           json_body, token_row)
+                           token_row)
 
 JWKS = "/oauth2/jwks"
 API = "/api/hello.json"              # conf-examples: revocation checked
@@ -162,7 +162,8 @@ def client(admin):
 
 @pytest.fixture(scope="module")
 def machine(admin):
-    return rs.client_credentials_client(admin)
+    # A resource server too: it introspects the user client's tokens.
+    return rs.client_credentials_client(admin, introspect=True)
 
 
 # --- JOSE helpers ------------------------------------------------------------
@@ -249,16 +250,6 @@ def revoke(server, client, token):
         timeout=30)
     assert response.status_code == 200, response.text
 
-
-def introspect(server, client, token):
-    response = requests.post(
-        server.url("/oauth2/introspect"), data=encode({"token": token}),
-        headers={"Authorization": client.basic(),
-                 "Content-Type": "application/x-www-form-urlencoded"},
-        timeout=30)
-    body = json_body(response)
-    assert response.status_code == 200, response.text
-    return body
 
 
 # --- the JWKS ----------------------------------------------------------------
@@ -594,7 +585,7 @@ def test_a_jwt_can_be_introspected_like_an_opaque_token(server, client,
                                                         machine):
     token = user_jwt(server, client, "read write")
     _, claims = parts(token)
-    body = introspect(server.httpd, machine, token)
+    body = rs.introspect(server.httpd, machine, token)
     assert body["active"] is True
     assert (body["sub"], body["username"], body["client_id"], body["scope"],
             body["token_type"], body["iss"]) == \
@@ -602,7 +593,7 @@ def test_a_jwt_can_be_introspected_like_an_opaque_token(server, client,
          server.issuer)
     assert abs(body["exp"] - claims["exp"]) <= 2, (body, claims)
     revoke(server.httpd, client, token)
-    assert introspect(server.httpd, machine, token) == {"active": False}
+    assert rs.introspect(server.httpd, machine, token) == {"active": False}
 
 
 # --- OAuth2JWTAudience -------------------------------------------------------

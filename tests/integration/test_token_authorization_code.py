@@ -234,6 +234,32 @@ def test_a_replayed_code_is_refused_and_revokes_the_tokens_it_gave(
     assert_error(response, 400, "invalid_grant")
 
 
+@pytest.mark.parametrize("owner", ["confidential", "public"])
+def test_another_client_presenting_a_used_code_revokes_nothing(
+        httpd, pg, client, other, public, owner):
+    # Only the code's own client sets off the replay revocation: any
+    # other client that learnt a used code (from a log, a referrer) must
+    # not be able to revoke the grant of the client it belongs to.
+    holder = client if owner == "confidential" else public
+    verifier, challenge = pkce_pair()
+    code = plant_code(pg, holder, redirect_uri=REDIRECT,
+                      challenge=challenge, method="S256")
+    first = assert_tokens(redeem(httpd, holder, code, code_verifier=verifier),
+                          "read", refresh=True)
+    family = code_family(pg, code)
+    assert_error(redeem(httpd, other, code, code_verifier=verifier), 400,
+                 "invalid_grant")
+    rows = family_rows(pg, family)
+    assert rows and all(r["revoked_at"] is None for r in rows), rows
+    params = {"grant_type": "refresh_token",
+              "refresh_token": first["refresh_token"]}
+    if holder.public:
+        params["client_id"] = holder.id
+    assert_tokens(token_request(httpd, holder, params,
+                                auth=None if holder.public else "basic"),
+                  "read", refresh=True)
+
+
 def test_a_replay_revokes_only_that_codes_tokens(httpd, pg, client):
     a = plant_code(pg, client, redirect_uri=REDIRECT)
     b = plant_code(pg, client, redirect_uri=REDIRECT)

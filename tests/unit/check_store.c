@@ -392,9 +392,9 @@ START_TEST(test_client_update_replaces_only_the_fields_given)
 
     insert(in);
     changes.redirect_uris = "https://c.example/cb";
-    ck_assert_int_eq(
-        oauth2_store_client_update(store, in->client_id, &changes, -1, &error),
-        APR_SUCCESS);
+    ck_assert_int_eq(oauth2_store_client_update(store, in->client_id, &changes,
+                                                -1, OAUTH2_CLIENT_KEEP, &error),
+                     APR_SUCCESS);
     out = get(in->client_id);
     ck_assert_str_eq(out->redirect_uris, "https://c.example/cb");
     ck_assert_str_eq(out->grant_types, in->grant_types);
@@ -406,9 +406,9 @@ START_TEST(test_client_update_replaces_only_the_fields_given)
     changes.redirect_uris = NULL;
     changes.grant_types = "client_credentials";
     changes.scopes = "read write";
-    ck_assert_int_eq(
-        oauth2_store_client_update(store, in->client_id, &changes, -1, &error),
-        APR_SUCCESS);
+    ck_assert_int_eq(oauth2_store_client_update(store, in->client_id, &changes,
+                                                -1, OAUTH2_CLIENT_KEEP, &error),
+                     APR_SUCCESS);
     out = get(in->client_id);
     ck_assert_str_eq(out->redirect_uris, "https://c.example/cb");
     ck_assert_str_eq(out->grant_types, "client_credentials");
@@ -423,9 +423,9 @@ START_TEST(test_client_update_with_nothing_given_keeps_everything)
     const char *error = NULL;
 
     insert(in);
-    ck_assert_int_eq(
-        oauth2_store_client_update(store, in->client_id, &changes, -1, &error),
-        APR_SUCCESS);
+    ck_assert_int_eq(oauth2_store_client_update(store, in->client_id, &changes,
+                                                -1, OAUTH2_CLIENT_KEEP, &error),
+                     APR_SUCCESS);
     out = get(in->client_id);
     ck_assert_str_eq(out->redirect_uris, in->redirect_uris);
     ck_assert_str_eq(out->grant_types, in->grant_types);
@@ -442,9 +442,9 @@ START_TEST(test_client_update_with_an_empty_list_clears_it)
 
     insert(in);
     changes.scopes = "";
-    ck_assert_int_eq(
-        oauth2_store_client_update(store, in->client_id, &changes, -1, &error),
-        APR_SUCCESS);
+    ck_assert_int_eq(oauth2_store_client_update(store, in->client_id, &changes,
+                                                -1, OAUTH2_CLIENT_KEEP, &error),
+                     APR_SUCCESS);
     ck_assert_str_eq(get(in->client_id)->scopes, "");
     ck_assert_str_eq(get(in->client_id)->redirect_uris, in->redirect_uris);
 }
@@ -465,7 +465,7 @@ START_TEST(test_client_update_disables_and_enables)
     for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
         ck_assert_int_eq(oauth2_store_client_update(store, in->client_id,
                                                     &changes, steps[i].disabled,
-                                                    &error),
+                                                    OAUTH2_CLIENT_KEEP, &error),
                          APR_SUCCESS);
         ck_assert_msg(get(in->client_id)->disabled == steps[i].expected,
                       "step %zu", i);
@@ -500,9 +500,9 @@ START_TEST(test_client_changes_to_an_unknown_id_are_notfound)
     oauth2_client_t changes = {0};
     const char *error = NULL;
 
-    ck_assert_int_eq(
-        oauth2_store_client_update(store, ghost, &changes, 1, &error),
-        APR_NOTFOUND);
+    ck_assert_int_eq(oauth2_store_client_update(store, ghost, &changes, 1,
+                                                OAUTH2_CLIENT_KEEP, &error),
+                     APR_NOTFOUND);
     ck_assert_ptr_nonnull(error);
     error = NULL;
     ck_assert_int_eq(oauth2_store_client_set_secret(store, ghost, "00", &error),
@@ -773,6 +773,106 @@ START_TEST(test_live_access_finds_only_live_access_tokens)
 }
 END_TEST
 
+static void set_disabled(const char *client_id, int disabled)
+{
+    oauth2_client_t changes = {0};
+    const char *error = NULL;
+
+    ck_assert_msg(oauth2_store_client_update(store, client_id, &changes,
+                                             disabled, OAUTH2_CLIENT_KEEP,
+                                             &error) == APR_SUCCESS,
+                  "client update: %s", error);
+}
+
+START_TEST(test_disabling_a_client_revokes_its_tokens_and_voids_its_codes)
+{
+    oauth2_client_t *client = sample_client("disable"), *bystander;
+    const char *access, *refresh, *other, *none, *code;
+    oauth2_token_t *t;
+    oauth2_code_t *c;
+
+    insert(client);
+    insert(bystander = sample_client("disable-other"));
+    issue_tokens(client->client_id, 600, 600, &access, &refresh);
+    issue_tokens(bystander->client_id, 600, 0, &other, &none);
+    code = insert_code(client->client_id, 600);
+
+    set_disabled(client->client_id, 1);
+    ck_assert_int_eq(token_state(access, &t), APR_SUCCESS);
+    ck_assert_int_eq(t->revoked, 1);
+    ck_assert_int_eq(token_state(refresh, &t), APR_SUCCESS);
+    ck_assert_int_eq(t->revoked, 1);
+    ck_assert_int_eq(code_state(code, &c), APR_SUCCESS);
+    ck_assert_int_eq(c->expired, 1);
+    ck_assert_int_eq(c->used, 0);
+    ck_assert_int_eq(live_access(other, &t), APR_SUCCESS);
+
+    /* Enabling the client brings none of them back. */
+    set_disabled(client->client_id, 0);
+    ck_assert_int_eq(live_access(access, &t), APR_NOTFOUND);
+    ck_assert_int_eq(token_state(refresh, &t), APR_SUCCESS);
+    ck_assert_int_eq(t->revoked, 1);
+}
+END_TEST
+
+/* A statement of the test itself, outside the store's tables. */
+static void run_sql(const char *sql)
+{
+    int rows = 0;
+
+    ck_assert_msg(apr_dbd_query(store->driver, store->handle, &rows, sql) == 0,
+                  "%s: %s", sql,
+                  apr_dbd_error(store->driver, store->handle, 1));
+}
+
+START_TEST(test_a_token_of_a_disabled_client_is_not_live)
+{
+    oauth2_client_t *client = sample_client("disabled-live");
+    const char *access, *none;
+    oauth2_token_t *t;
+
+    insert(client);
+    issue_tokens(client->client_id, 600, 0, &access, &none);
+    set_disabled(client->client_id, 1);
+    /* As if stored by a request racing the disabling, after the
+     * revocation ran. */
+    run_sql(apr_psprintf(pool,
+                         "UPDATE oauth2_token SET revoked_at = NULL"
+                         " WHERE token_hash = '%s'",
+                         access));
+    ck_assert_int_eq(live_access(access, &t), APR_NOTFOUND);
+    ck_assert_int_eq(token_state(access, &t), APR_SUCCESS);
+    ck_assert_int_eq(t->revoked, 1);
+    set_disabled(client->client_id, 0);
+    ck_assert_int_eq(live_access(access, &t), APR_NOTFOUND);
+}
+END_TEST
+
+START_TEST(test_client_introspect_flag_is_stored_and_updated)
+{
+    oauth2_client_t *in = sample_client("introspect");
+    oauth2_client_t changes = {0};
+    const char *error = NULL;
+    static const struct {
+        int arg, expected;
+    } steps[] = {
+        {OAUTH2_CLIENT_KEEP, 1}, {0, 0}, {OAUTH2_CLIENT_KEEP, 0}, {1, 1}};
+    size_t i;
+
+    in->introspect = 1;
+    insert(in);
+    for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+        ck_assert_int_eq(oauth2_store_client_update(
+                             store, in->client_id, &changes, OAUTH2_CLIENT_KEEP,
+                             steps[i].arg, &error),
+                         APR_SUCCESS);
+        ck_assert_msg(get(in->client_id)->introspect == steps[i].expected,
+                      "step %zu", i);
+    }
+    ck_assert_int_eq(get(in->client_id)->disabled, 0);
+}
+END_TEST
+
 /* Issues an access token on the client record as read now, then applies
  * change to the row and issues on the old record. */
 static void assert_issue_refused_after(const char *suffix,
@@ -799,7 +899,8 @@ static void assert_issue_refused_after(const char *suffix,
     }
     else {
         ck_assert_int_eq(oauth2_store_client_update(store, client->client_id,
-                                                    change, disabled, &error),
+                                                    change, disabled,
+                                                    OAUTH2_CLIENT_KEEP, &error),
                          APR_SUCCESS);
     }
     issue.access_hash = fresh_hash();
@@ -913,6 +1014,10 @@ static Suite *store_suite(void)
     tcase_add_test(tc,
                    test_token_purge_deletes_expired_tokens_and_keeps_live_ones);
     tcase_add_test(tc, test_live_access_finds_only_live_access_tokens);
+    tcase_add_test(
+        tc, test_disabling_a_client_revokes_its_tokens_and_voids_its_codes);
+    tcase_add_test(tc, test_a_token_of_a_disabled_client_is_not_live);
+    tcase_add_test(tc, test_client_introspect_flag_is_stored_and_updated);
     tcase_add_test(tc,
                    test_token_issue_stores_nothing_once_the_client_row_changed);
     tcase_add_test(tc, test_client_delete_cascades_to_its_codes_and_tokens);
