@@ -850,13 +850,6 @@ LOOPBACK = "http://127.0.0.1:8080/cb"
 ALLOWED = re.compile(r"[\x20-\x21\x23-\x5b\x5d-\x7e]*")
 
 
-def redeem(server, client, code, redirect_uri):
-    return requests.post(server.url(TOKEN), data={
-        "grant_type": "authorization_code", "code": code,
-        "redirect_uri": redirect_uri}, auth=(client.id, client.secret),
-        timeout=30)
-
-
 def test_a_loopback_redirect_uri_matches_any_port_through_the_whole_flow(
         httpd, admin, pg):
     # RFC 8252 §7.3: a native app listens on a port of its choosing.
@@ -867,12 +860,12 @@ def test_a_loopback_redirect_uri_matches_any_port_through_the_whole_flow(
     assert answer["state"] == "st"
     assert code_row(pg, code)["redirect_uri"] == sent
     # RFC 6749 §4.1.3: the token request repeats the URI as sent.
-    refused = redeem(httpd, client, code, LOOPBACK)
+    refused = redeem(httpd, client, code, redirect_uri=LOOPBACK)
     assert refused.status_code == 400, refused.text
     assert refused.json()["error"] == "invalid_grant"
     code, _ = obtain_code(httpd, client, code_params(client,
                                                      redirect_uri=sent))
-    response = redeem(httpd, client, code, sent)
+    response = redeem(httpd, client, code, redirect_uri=sent)
     assert response.status_code == 200, response.text
     harness.remember_secret(response.json()["access_token"])
     harness.remember_secret(response.json()["refresh_token"])
