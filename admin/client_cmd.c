@@ -5,8 +5,8 @@
 #include "mod_oauth2/core/digest.h"
 #include "mod_oauth2/core/grant.h"
 #include "mod_oauth2/core/random.h"
+#include "mod_oauth2/core/redirect.h"
 #include "mod_oauth2/core/scope.h"
-#include "mod_oauth2/core/uri.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -93,8 +93,9 @@ static void push_unique(apr_array_header_t *words, const char *word)
     APR_ARRAY_PUSH(words, const char *) = word;
 }
 
-/* Redirect URIs are matched by string equality, so they are stored as
- * given; only their form is checked (RFC 6749 §3.1.2). */
+/* Redirect URIs are matched by string equality (but for the port of a
+ * loopback one), so they are stored as given; their form and scheme are
+ * checked (RFC 6749 §3.1.2, RFC 9700 §2.1, RFC 8252). */
 static int redirect_uris_arg(admin_t *admin, const char **list)
 {
     apr_array_header_t *uris = apr_array_make(admin->pool, 4, sizeof(char *));
@@ -334,6 +335,28 @@ int admin_cmd_client_list(admin_t *admin)
     return admin_json_print(admin, array);
 }
 
+/* URIs registered before today's rules keep working (exact match); show
+ * names them so that they can be replaced. */
+static void stored_redirect_warnings(admin_t *admin,
+                                     const oauth2_client_t *client)
+{
+    char *copy = apr_pstrdup(
+             admin->pool, client->redirect_uris ? client->redirect_uris : ""),
+         *last;
+    const char *uri, *why;
+
+    for (uri = apr_strtok(copy, " ", &last); uri;
+         uri = apr_strtok(NULL, " ", &last)) {
+        if ((why = oauth2_redirect_uri_check(admin->pool, uri))) {
+            admin_warn(admin,
+                       "redirect URI '%s' %s; it still works, but it would "
+                       "be refused if registered now (replace it with "
+                       "client set %s --redirect-uri URI)",
+                       uri, why, client->client_id);
+        }
+    }
+}
+
 int admin_cmd_client_show(admin_t *admin)
 {
     oauth2_client_t *client;
@@ -348,6 +371,7 @@ int admin_cmd_client_show(admin_t *admin)
     if (rv != APR_SUCCESS) {
         return client_failed(admin, OPERAND(admin), rv, error);
     }
+    stored_redirect_warnings(admin, client);
     if (admin->given & ADMIN_OPT_JSON) {
         return admin_json_print(admin, admin_client_json(admin, client));
     }

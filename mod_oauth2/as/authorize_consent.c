@@ -13,6 +13,7 @@
 #include "http_protocol.h"
 
 #include <apr_strings.h>
+#include <apr_uri.h>
 
 APLOG_USE_MODULE(oauth2);
 
@@ -40,12 +41,38 @@ static const char default_page[] =
     "value=\"approve\">Approve</button></div>\n</form>\n</main></body>"
     "</html>\n";
 
-/* The page is UTF-8: only markup characters are escaped. (With toasc,
- * ap_escape_html2 writes each byte of a multibyte character as its own
- * entity, so a browser would post back a different state.) */
+/* The page is UTF-8: only markup characters and both quotes are escaped
+ * (a custom template may quote attributes with '). */
 static const char *esc(apr_pool_t *pool, const char *text)
 {
-    return ap_escape_html2(pool, text, 0);
+    return oauth2_template_escape(pool, text);
+}
+
+/* Where the form posts: the published authorization endpoint's path (and
+ * query), never r->uri, whose path suffix below the <Location> anyone may
+ * choose. The form stays on the origin the page came from. */
+static const char *form_action(oauth2_authz_t *az)
+{
+    request_rec *r = az->tr.r;
+    apr_uri_t u;
+    const char *path;
+
+    if (apr_uri_parse(r->pool, az->tr.conf->authorization_endpoint, &u) !=
+        APR_SUCCESS) {
+        return "";
+    }
+    path = u.path && *u.path ? u.path : "/";
+    if (strncmp(r->uri, path, strlen(path))) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                      OAUTH2_LOGNO(00141) "the consent form posts to %s, the "
+                                          "path of "
+                                          "OAuth2AuthorizationEndpoint, but "
+                                          "this request came to %s: set "
+                                          "OAuth2AuthorizationEndpoint to "
+                                          "this location's URL",
+                      path, ap_escape_logitem(r->pool, r->uri));
+    }
+    return u.query ? apr_pstrcat(r->pool, path, "?", u.query, NULL) : path;
 }
 
 /* What the anti-forgery token binds: the owner and the request as
@@ -125,7 +152,8 @@ static int show_page(oauth2_authz_t *az)
     apr_hash_set(v, "user", APR_HASH_KEY_STRING, esc(r->pool, az->owner));
     apr_hash_set(v, "scope_list", APR_HASH_KEY_STRING,
                  scope_list(r->pool, az->scope));
-    apr_hash_set(v, "action", APR_HASH_KEY_STRING, esc(r->pool, r->uri));
+    apr_hash_set(v, "action", APR_HASH_KEY_STRING,
+                 esc(r->pool, form_action(az)));
     apr_hash_set(v, "form_fields", APR_HASH_KEY_STRING, form_fields(az, csrf));
     return oauth2_html_send(
         r, HTTP_OK,

@@ -5,6 +5,7 @@
 #include "authorize_request.h"
 #include "../core/form.h"
 #include "../core/grant.h"
+#include "../core/owner.h"
 #include "../core/pkce.h"
 #include "../core/redirect.h"
 #include "../http/dbd.h"
@@ -175,6 +176,26 @@ static int validate(oauth2_authz_t *az)
     return PASS;
 }
 
+/* The owner Apache authenticated must be a name tokens can carry. The
+ * owner cannot change it, so the client learns (RFC 6749 §4.1.2.1: the
+ * redirect URI is verified by now; the authorization server denies the
+ * request: access_denied); the log says why, with the name escaped. */
+static int check_owner(oauth2_authz_t *az)
+{
+    const char *why = oauth2_owner_name_check(az->owner);
+
+    if (!why) {
+        return PASS;
+    }
+    ap_log_rerror(
+        APLOG_MARK, APLOG_INFO, 0, az->tr.r,
+        OAUTH2_LOGNO(00140) "authorization refused: the owner name '%s' %s",
+        ap_escape_logitem(az->tr.r->pool, az->owner), why);
+    return oauth2_authz_redirect_error(az, "access_denied",
+                                       "this account cannot authorize "
+                                       "applications");
+}
+
 int oauth2_authorize_endpoint(request_rec *r)
 {
     oauth2_authz_t az = {{r, oauth2_server_conf(r->server)}};
@@ -206,7 +227,8 @@ int oauth2_authorize_endpoint(request_rec *r)
                                  "The service is temporarily unavailable.");
     }
     if ((status = verify_client(&az)) != PASS ||
-        (status = validate(&az)) != PASS) {
+        (status = validate(&az)) != PASS ||
+        (status = check_owner(&az)) != PASS) {
         return status;
     }
     return oauth2_authz_consent(&az);

@@ -31,7 +31,8 @@ int oauth2_authz_consent(oauth2_authz_t *az);
 int oauth2_authz_respond(oauth2_authz_t *az);
 
 /* RFC 6749 §4.1.2.1, §4.2.2.1: an error sent to the verified redirect
- * URI, with state and iss. */
+ * URI, with state and iss; the description reduced to the characters
+ * that §4.1.2.1 allows. */
 int oauth2_authz_redirect_error(oauth2_authz_t *az, const char *error,
                                 const char *description);
 

@@ -3,6 +3,7 @@
  * state and the issuer (RFC 9207). */
 #include "authorize_request.h"
 #include "../core/digest.h"
+#include "../core/error_description.h"
 #include "../core/random.h"
 #include "../core/redirect.h"
 #include "../store/code_store.h"
@@ -33,10 +34,12 @@ int oauth2_authz_redirect_error(oauth2_authz_t *az, const char *error,
     ap_log_rerror(
         APLOG_MARK, APLOG_INFO, 0, az->tr.r,
         OAUTH2_LOGNO(00015) "authorization request of client '%s': %s (%s)",
-        az->tr.client->client_id, error, description);
+        az->tr.client->client_id, error,
+        ap_escape_logitem(az->tr.r->pool, description));
     oauth2_redirect_param(az->tr.r->pool, &params, "error", error);
-    oauth2_redirect_param(az->tr.r->pool, &params, "error_description",
-                          description);
+    oauth2_redirect_param(
+        az->tr.r->pool, &params, "error_description",
+        oauth2_error_description(az->tr.r->pool, description));
     return redirect(az, params);
 }
 

@@ -26,6 +26,11 @@ int oauth2_client_request_read(oauth2_token_request_t *tr, int *done)
         return !OK;
     }
     status = oauth2_form_body_read(tr->r, &tr->params, NULL, &err);
+    if (status == HTTP_UNSUPPORTED_MEDIA_TYPE) {
+        /* RFC 6749 §5.2 (RFC 7009 §2.2.1, RFC 7662 §2.3): a request
+         * that is not a form is invalid_request, answered with 400. */
+        status = HTTP_BAD_REQUEST;
+    }
     if (status != OK) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, tr->r,
                       OAUTH2_LOGNO(00005) "request refused: %s", err);

@@ -3,6 +3,7 @@
  * token endpoint's <Location> as they would be for AuthBasicProvider. */
 #include "token_request.h"
 #include "../core/form.h"
+#include "../core/owner.h"
 
 #include "ap_provider.h"
 #include "mod_auth.h"
@@ -43,7 +44,7 @@ int oauth2_grant_password(oauth2_token_request_t *tr)
     const char *user = oauth2_form_get(tr->params, "username");
     const char *password = oauth2_form_get(tr->params, "password");
     oauth2_grant_result_t g = {NULL};
-    const char *err;
+    const char *err, *why;
 
     if (!tr->conf->password_providers) {
         ap_log_rerror(
@@ -58,6 +59,17 @@ int oauth2_grant_password(oauth2_token_request_t *tr)
     if (!user || !password) {
         return oauth2_token_error(tr, HTTP_BAD_REQUEST, "invalid_request",
                                   "username and password are required");
+    }
+    /* Before the providers see it: a name no token may carry is refused
+     * whatever its password (the same rule as at the authorization
+     * endpoint). */
+    if ((why = oauth2_owner_name_check(user))) {
+        ap_log_rerror(
+            APLOG_MARK, APLOG_INFO, 0, tr->r,
+            OAUTH2_LOGNO(00142) "password grant refused: the username '%s' %s",
+            ap_escape_logitem(tr->r->pool, user), why);
+        return oauth2_token_error(tr, HTTP_BAD_REQUEST, "invalid_grant",
+                                  "this username cannot be granted tokens");
     }
     err = oauth2_token_scope(tr, oauth2_form_get(tr->params, "scope"),
                              oauth2_token_client_scopes(tr), &g.scope);
@@ -74,7 +86,7 @@ int oauth2_grant_password(oauth2_token_request_t *tr)
             APLOG_MARK, APLOG_INFO, 0, tr->r,
             OAUTH2_LOGNO(
                 00011) "password grant: wrong credentials for user '%s'",
-            user);
+            ap_escape_logitem(tr->r->pool, user));
         return oauth2_token_error(tr, HTTP_BAD_REQUEST, "invalid_grant",
                                   "wrong username or password");
     }

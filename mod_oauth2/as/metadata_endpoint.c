@@ -24,13 +24,30 @@ static json_t *string_array(const apr_array_header_t *words)
     return a;
 }
 
+/* Whether a grant enabled by OAuth2GrantTypes can work: password needs
+ * an OAuth2PasswordProvider, refresh_token a refresh token lifetime. */
+static int grant_works(const oauth2_server_conf_t *c, unsigned int bit)
+{
+    switch (bit) {
+    case OAUTH2_GRANT_PASSWORD:
+        return c->password_providers && c->password_providers->nelts > 0;
+    case OAUTH2_GRANT_REFRESH_TOKEN:
+        return c->refresh_token_lifetime > 0;
+    default:
+        return 1;
+    }
+}
+
+/* RFC 8414 §2: only what a client can use here; the response types are
+ * those of the enabled redirecting grants. */
 static json_t *grants_and_responses(const oauth2_server_conf_t *c, json_t *doc)
 {
     json_t *grants = json_array(), *responses = json_array();
     unsigned int bit;
 
     for (bit = 1; bit <= OAUTH2_GRANTS_ALL; bit <<= 1) {
-        if ((c->grant_types & bit) && bit != OAUTH2_GRANT_IMPLICIT) {
+        if ((c->grant_types & bit) && bit != OAUTH2_GRANT_IMPLICIT &&
+            grant_works(c, bit)) {
             json_array_append_new(grants, json_string(oauth2_grant_name(bit)));
         }
     }

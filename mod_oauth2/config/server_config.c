@@ -198,7 +198,7 @@ static const char *finish_one(apr_pool_t *pool, server_rec *s,
     DEFAULT_INT(refresh_token_max_lifetime, DEFAULT_REFRESH_TOKEN_MAX_LIFETIME);
     DEFAULT_INT(code_lifetime, DEFAULT_CODE_LIFETIME);
     DEFAULT_INT(access_token_format, OAUTH2_FORMAT_OPAQUE);
-    DEFAULT_INT(grant_types, OAUTH2_GRANTS_ALL);
+    DEFAULT_INT(grant_types, OAUTH2_GRANTS_DEFAULT);
     DEFAULT_INT(pkce, OAUTH2_PKCE_PUBLIC);
     DEFAULT_INT(pkce_methods, OAUTH2_PKCE_S256);
     DEFAULT_INT(token_cache_ttl, DEFAULT_TOKEN_CACHE_TTL);

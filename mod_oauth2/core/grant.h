@@ -14,6 +14,13 @@ typedef enum {
 
 #define OAUTH2_GRANTS_ALL 0x1f
 
+/* OAuth2GrantTypes when unset: not implicit (RFC 9700 §2.1.2: SHOULD NOT
+ * be used) nor password (§2.4: MUST NOT be used); a server enables them
+ * by name for legacy clients. */
+#define OAUTH2_GRANTS_DEFAULT                                                  \
+    (OAUTH2_GRANT_AUTHORIZATION_CODE | OAUTH2_GRANT_CLIENT_CREDENTIALS |       \
+     OAUTH2_GRANT_REFRESH_TOKEN)
+
 /* The bit for a protocol name ("client_credentials"), or 0 if unknown. */
 unsigned int oauth2_grant_from_name(const char *name);
 

@@ -24,3 +24,47 @@ const char *oauth2_template_render(apr_pool_t *pool, const char *tmpl,
     APR_ARRAY_PUSH(parts, char *) = apr_pstrdup(pool, p);
     return apr_array_pstrcat(pool, parts, 0);
 }
+
+static const char *entity(char c)
+{
+    switch (c) {
+    case '&':
+        return "&amp;";
+    case '<':
+        return "&lt;";
+    case '>':
+        return "&gt;";
+    case '"':
+        return "&quot;";
+    case '\'':
+        return "&#39;";
+    default:
+        return NULL;
+    }
+}
+
+const char *oauth2_template_escape(apr_pool_t *pool, const char *text)
+{
+    apr_size_t n = 0;
+    const char *p, *e;
+    char *out, *o;
+
+    for (p = text; *p; p++) {
+        n += (e = entity(*p)) ? strlen(e) : 1;
+    }
+    if (n == (apr_size_t)(p - text)) {
+        return text;
+    }
+    o = out = apr_palloc(pool, n + 1);
+    for (p = text; *p; p++) {
+        if ((e = entity(*p))) {
+            memcpy(o, e, strlen(e));
+            o += strlen(e);
+        }
+        else {
+            *o++ = *p;
+        }
+    }
+    *o = '\0';
+    return out;
+}

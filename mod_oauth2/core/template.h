@@ -11,4 +11,9 @@
 const char *oauth2_template_render(apr_pool_t *pool, const char *tmpl,
                                    apr_hash_t *values);
 
+/* text escaped for HTML element content and for attribute values in
+ * double or single quotes: & < > " ' become entities. Other bytes, UTF-8
+ * included, stay as they are (the pages are UTF-8). */
+const char *oauth2_template_escape(apr_pool_t *pool, const char *text);
+
 #endif

@@ -1,4 +1,5 @@
-/* Checks of the URLs this server is configured with or registers. */
+/* Checks of the URLs this server is configured with (the rules for
+ * registered redirect URIs are in redirect.h). */
 #ifndef OAUTH2_CORE_URI_H
 #define OAUTH2_CORE_URI_H
 
@@ -9,16 +10,18 @@
  * [::1]), for development. Returns NULL or what is wrong. */
 const char *oauth2_issuer_check(apr_pool_t *pool, const char *url);
 
-/* RFC 6749 §3.1.2: a redirection URI is absolute and has no fragment.
- * Whitespace is refused too (lists of URIs are space-separated). Returns
- * NULL or what is wrong. */
-const char *oauth2_redirect_uri_check(apr_pool_t *pool, const char *uri);
-
 /* An endpoint URL published in the metadata: absolute, https (http only
  * on loopback hosts), no fragment. Returns NULL or what is wrong. */
 const char *oauth2_endpoint_url_check(apr_pool_t *pool, const char *url);
 
 /* Whether host names the loopback interface. */
 int oauth2_host_is_loopback(const char *host);
+
+/* Whether the len characters at port are a port number: 1 to 5 digits
+ * naming 1 to 65535. */
+int oauth2_uri_port_valid(const char *port, apr_size_t len);
+
+/* Whether s has a space, a control character (C0) or DEL. */
+int oauth2_uri_has_space_or_control(const char *s);
 
 #endif

@@ -1,4 +1,5 @@
 #include "html.h"
+#include "../core/template.h"
 
 #include "http_protocol.h"
 
@@ -32,12 +33,12 @@ int oauth2_html_error(request_rec *r, int status, const char *message)
         apr_pstrcat(r->pool,
                     "<!DOCTYPE html>\n<html lang=\"en\"><head>"
                     "<meta charset=\"utf-8\"><title>",
-                    ap_escape_html2(r->pool, title, 1),
+                    oauth2_template_escape(r->pool, title),
                     "</title><meta name=\"viewport\" content=\"width="
                     "device-width\"></head>\n<body style=\"font-family:"
                     "sans-serif;max-width:34em;margin:3em auto\"><h1>"
                     "Authorization failed</h1>\n<p>",
-                    ap_escape_html2(r->pool, message, 1),
+                    oauth2_template_escape(r->pool, message),
                     "</p>\n<p>Return to the application and try again."
                     "</p></body></html>\n",
                     NULL));

@@ -1,4 +1,5 @@
 #include "json_response.h"
+#include "../core/error_description.h"
 #include "../mod_oauth2.h"
 
 #include "http_protocol.h"
@@ -45,8 +46,9 @@ int oauth2_json_error(request_rec *r, int status, const char *error,
     json_t *body = json_pack("{s:s}", "error", error);
 
     if (body && description) {
-        json_object_set_new(body, "error_description",
-                            json_string(description));
+        json_object_set_new(
+            body, "error_description",
+            json_string(oauth2_error_description(r->pool, description)));
     }
     if (!body) {
         return HTTP_INTERNAL_SERVER_ERROR;

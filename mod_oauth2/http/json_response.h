@@ -15,7 +15,8 @@ int oauth2_json_send(request_rec *r, int status, json_t *body);
 /* Sends text as application/json; the caller sets caching headers. */
 int oauth2_json_send_text(request_rec *r, int status, const char *text);
 
-/* Sends {"error": error, "error_description": description}. */
+/* Sends {"error": error, "error_description": description}, the
+ * description reduced to the characters RFC 6749 §5.2 allows. */
 int oauth2_json_error(request_rec *r, int status, const char *error,
                       const char *description);
 

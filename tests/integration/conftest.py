@@ -4,7 +4,8 @@
               .start(), .psql(sql), .create_database(name))
   admin       session: admin(*args, check=True, db=None) runs oauth2-admin
   site        session: users file and document root (.add_user(u, p))
-  httpd       session: httpd with conf-examples/*.conf included
+  httpd       session: httpd with conf-examples/*.conf included and
+              every grant enabled (harness.ALL_GRANTS)
               (.url(path), .port, .issuer, .error_log())
   make_httpd  function: make_httpd(extra_conf="", examples=...) starts
               another httpd, stopped after the test
@@ -83,7 +84,7 @@ def secrets():
 
 @pytest.fixture(scope="session")
 def httpd(session, pg, site):
-    server = session.new_httpd(name="httpd")
+    server = session.new_httpd(harness.ALL_GRANTS, name="httpd")
     try:
         server.start()
         yield server

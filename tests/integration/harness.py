@@ -443,6 +443,11 @@ MODULES = [
 
 EXAMPLES = ("database", "authorization-server", "resource-server")
 
+# Every grant, for the shared httpd: the implicit and password grants are
+# off by default (RFC 9700), and their tests need them on.
+ALL_GRANTS = ("OAuth2GrantTypes authorization_code implicit password "
+              "client_credentials refresh_token\n")
+
 # Resource owners the example configurations know (htpasswd file).
 DEMO_USER = "demo"
 DEMO_PASSWORD = "demo-password-5f1c9e"

@@ -47,11 +47,12 @@ def location(path, *lines, auth_type="oauth2"):
 
 def start_server(session, locations="", backend_url=None,
                  examples=("database", "authorization-server"),
-                 name="rs"):
+                 name="rs", grants=harness.ALL_GRANTS):
     """An httpd with the given conf-examples, resource-server.conf (its
-    /app/ proxied to backend_url when given) and the test locations.
-    The caller stops it (server.stop() checks its logs)."""
-    conf = ""
+    /app/ proxied to backend_url when given), the grants (every one, so
+    that tests get user tokens by the password grant) and the test
+    locations. The caller stops it (server.stop() checks its logs)."""
+    conf = grants
     if backend_url:
         conf += 'Define OAUTH2_BACKEND_URL "%s"\n' % backend_url
     conf += 'Include "${OAUTH2_EXAMPLES}/resource-server.conf"\n'

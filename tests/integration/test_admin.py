@@ -134,6 +134,58 @@ def test_adding_a_client_with_a_bad_value_fails_with_one_line(admin, args):
     assert admin("client", "show", cid, check=False).returncode != 0
 
 
+# RFC 9700 §2.1, RFC 6749 §3.1.2.1, RFC 8252 §7-8 (issue 12, defect 3).
+@pytest.mark.parametrize("uri,why", [
+    ("http://app.example.org/cb", "must use https"),
+    ("http://192.168.1.20:8080/cb", "must use https"),
+    ("http://localhost:8080/cb", "rather than localhost"),
+    ("myapp:/callback", "reverse-domain form"),
+    ("javascript:alert(1)", "javascript"),
+    ("data:text/html,x", "data"),
+    ("file:///etc/passwd", "file"),
+    ("https://app.example.org@evil.example/cb", "user information"),
+])
+def test_registering_an_insecure_redirect_uri_names_it_and_says_why(
+        admin, uri, why):
+    for argv in (["client", "add", "Insecure", "--id", unique("insecure")],
+                 ["client", "set", add_client(admin, "Secure")["client_id"]]):
+        res = admin(*argv, "--redirect-uri", "https://ok.example.org/cb",
+                    "--redirect-uri", uri, check=False)
+        line = assert_fails_with_one_line(res)
+        assert res.returncode == 2, res.stderr
+        assert "redirect URI '%s'" % uri in line and why in line, line
+
+
+@pytest.mark.parametrize("uri", [
+    "https://app.example.org/cb",
+    "http://127.0.0.1/cb",
+    "http://127.0.0.1:8080/cb",
+    "http://[::1]:8080/cb",
+    "com.example.app:/oauth2redirect",
+])
+def test_https_loopback_ip_http_and_private_use_uris_are_registered(admin,
+                                                                     uri):
+    client = add_client(admin, "Fine", "--redirect-uri", uri)
+    assert show(admin, client["client_id"])["redirect_uris"] == [uri]
+
+
+def test_show_warns_about_a_stored_uri_that_todays_rules_refuse(admin, pg):
+    # Registered before the rules: it keeps working, show says so.
+    cid = add_client(admin, "Old", "--redirect-uri",
+                     "https://app.example.org/cb")["client_id"]
+    pg.psql("UPDATE oauth2_client SET redirect_uris = "
+            "ARRAY['https://app.example.org/cb', 'http://old.example/cb'] "
+            "WHERE client_id = '%s'" % cid)
+    res = admin("client", "show", "--json", "--", cid)
+    assert json.loads(res.stdout)["redirect_uris"][1] == \
+        "http://old.example/cb"
+    warnings = res.stderr.strip().splitlines()
+    assert len(warnings) == 1, res.stderr
+    assert "warning: " in warnings[0] and \
+        "'http://old.example/cb' must use https" in warnings[0], warnings
+    assert "app.example.org" not in res.stderr
+
+
 def test_listing_clients_shows_the_added_ones(admin):
     ids = [add_client(admin, "Listed %d" % i, "--id", unique("list"))
            ["client_id"] for i in range(2)]

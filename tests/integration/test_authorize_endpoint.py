@@ -357,7 +357,7 @@ def test_oauth2pkcemethods_plain_allows_plain_challenges(
 
 EVIL_NAME = '<script>alert("x")</script> & Co\'s "Café ✓"'
 ESCAPED_NAME = ("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; "
-                "Co's &quot;Café ✓&quot;")
+                "Co&#39;s &quot;Café ✓&quot;")
 
 
 def element_text(text, tag_re):
@@ -842,3 +842,107 @@ def test_a_code_redeemed_with_another_pkce_verifier_gives_no_tokens(
     response = redeem(httpd, client, code, pkce_pair()[0])
     assert response.status_code == 400, response.text
     assert response.json()["error"] == "invalid_grant"
+
+
+# === issue 12: redirect URIs, the consent form, error descriptions ==========
+
+LOOPBACK = "http://127.0.0.1:8080/cb"
+ALLOWED = re.compile(r"[\x20-\x21\x23-\x5b\x5d-\x7e]*")
+
+
+def test_a_loopback_redirect_uri_matches_any_port_through_the_whole_flow(
+        httpd, admin, pg):
+    # RFC 8252 §7.3: a native app listens on a port of its choosing.
+    client = register(admin, redirect_uris=(LOOPBACK,))
+    sent = "http://127.0.0.1:51234/cb"
+    code, answer = obtain_code(httpd, client, code_params(
+        client, redirect_uri=sent, state="st"))
+    assert answer["state"] == "st"
+    assert code_row(pg, code)["redirect_uri"] == sent
+    # RFC 6749 §4.1.3: the token request repeats the URI as sent.
+    refused = redeem(httpd, client, code, redirect_uri=LOOPBACK)
+    assert refused.status_code == 400, refused.text
+    assert refused.json()["error"] == "invalid_grant"
+    code, _ = obtain_code(httpd, client, code_params(client,
+                                                     redirect_uri=sent))
+    response = redeem(httpd, client, code, redirect_uri=sent)
+    assert response.status_code == 200, response.text
+    harness.remember_secret(response.json()["access_token"])
+    harness.remember_secret(response.json()["refresh_token"])
+
+
+@pytest.mark.parametrize("registered,sent", [
+    (LOOPBACK, "http://127.0.0.1:51234/other"),
+    (LOOPBACK, "http://127.0.0.1:51234/cb?x=1"),
+    (LOOPBACK, "http://[::1]:8080/cb"),
+    (LOOPBACK, "https://127.0.0.1:8080/cb"),
+    (LOOPBACK, "http://127.0.0.1:51234@evil.example/cb"),
+    ("https://client.example/cb", "https://client.example:8443/cb"),
+])
+def test_only_the_port_of_a_loopback_redirect_uri_may_differ(
+        httpd, admin, pg, registered, sent):
+    client = register(admin, redirect_uris=(registered,))
+    response = authorize(httpd, code_params(client, redirect_uri=sent))
+    assert_error_page(response)
+    assert code_rows(pg, client) == 0
+
+
+SUFFIXES = ['/"><svg onload=alert(1)>', "/' onmouseover='alert(1)",
+            "/x?y=1#z", "/..%2F"]
+
+
+@pytest.mark.parametrize("suffix", SUFFIXES)
+def test_the_consent_form_posts_to_the_endpoint_not_to_a_path_suffix(
+        httpd, admin, pg, suffix):
+    client = register(admin)
+    params = code_params(client)
+    url = (httpd.url(AUTHORIZE) + urllib.parse.quote(suffix, safe="/") +
+           "?" + encode(params))
+    response = requests.get(url, auth=AUTH, allow_redirects=False,
+                            timeout=30)
+    if response.status_code == 404:  # "%2F": AllowEncodedSlashes Off
+        return
+    page = ConsentPage(response)
+    assert page.form["action"] == AUTHORIZE, page.form
+    assert "svg" not in page.text and "onmouseover" not in page.text
+    answer = redirect_params(page.answer(httpd), CALLBACK)
+    assert code_row(pg, harness.remember_secret(answer["code"]))
+    assert "OA00141" not in httpd.error_log()
+
+
+def test_a_single_quoted_attribute_of_a_custom_template_stays_closed(
+        start_server, admin, session):
+    path = harness.write_file(
+        os.path.join(session.dir, unique("consent") + ".html"),
+        "<!DOCTYPE html>\n<p title='{{client_name}}'>app</p>\n"
+        "<form method='post' action='{{action}}'>{{form_fields}}"
+        "<button name='decision' value='approve'>Yes</button></form>\n")
+    server = start_server(OAuth2ConsentTemplate='"%s"' % path)
+    client = register(admin, name="x' onmouseover='alert(1)")
+    page = consent_page(server, code_params(client))
+    assert "<p title='x&#39; onmouseover=&#39;alert(1)'>" in page.text, \
+        page.text
+    assert "action='/oauth2/authorize'" in page.text
+
+
+def test_error_description_carries_only_rfc6749_characters_to_the_client(
+        httpd, admin):
+    client = register(admin)
+    params = list(code_params(client, state="st").items())
+    params += [('dup"\\é\n', "1"), ('dup"\\é\n', "2")]
+    response = authorize(httpd, params)
+    answer = assert_redirect_error(response, httpd, client,
+                                   "invalid_request", "st")
+    description = answer["error_description"]
+    assert ALLOWED.fullmatch(description), description
+    assert description.startswith("dup????"), description
+
+
+def test_by_default_the_implicit_grant_is_off(start_server, httpd, admin):
+    # RFC 9700 §2.1.2: implicit only where OAuth2GrantTypes names it.
+    server = start_server()
+    client = register(admin, grants=("implicit",))
+    params = code_params(client, response_type="token", state="st")
+    consent_page(httpd, params)  # where every grant is on
+    assert_redirect_error(authorize(server, params), server, client,
+                          "unauthorized_client", "st", fragment=True)

@@ -111,7 +111,8 @@ def jwt_conf(keys, *extra):
     (the default one for every request) that issues JWT access tokens
     signed by keys[0]."""
     lines = ["ServerName jwt.test", 'OAuth2Issuer "${OAUTH2_ISSUER}"',
-             "OAuth2AccessTokenFormat jwt", "OAuth2PasswordProvider file"]
+             "OAuth2AccessTokenFormat jwt", "OAuth2PasswordProvider file",
+             harness.ALL_GRANTS.strip()]
     lines += [k.directive() for k in keys] + list(extra)
     vhost = ("<VirtualHost 127.0.0.1:${OAUTH2_PORT}>\n%s</VirtualHost>\n"
              % "".join("    %s\n" % line for line in lines))

@@ -25,6 +25,8 @@ ENDPOINT_PATHS = {
 }
 ALL_GRANTS = {"authorization_code", "implicit", "password",
               "client_credentials", "refresh_token"}
+DEFAULT_GRANTS = {"authorization_code", "client_credentials",
+                  "refresh_token"}
 OVERRIDES = {
     "authorization_endpoint": "https://login.example/sign-in/authorize",
     "token_endpoint": "https://api.example/oauth/token",
@@ -59,6 +61,9 @@ def vhosts(key):
                 "OAuth2GrantTypes implicit client_credentials")
         + vhost("machines.test",
                 "OAuth2GrantTypes client_credentials password")
+        + vhost("legacy.test", "OAuth2GrantTypes %s" % " ".join(
+            sorted(ALL_GRANTS)))
+        + vhost("no-refresh.test", "OAuth2RefreshTokenLifetime 0")
         + vhost("plain.test", "OAuth2PKCEMethods S256 plain",
                 "OAuth2ScopesSupported read write profile")
         + vhost("keys.test", 'OAuth2SigningKey "%s"' % key)
@@ -226,7 +231,11 @@ def test_only_get_is_allowed(httpd, method):
 # --- what the settings change ------------------------------------------------
 
 @pytest.mark.parametrize("host,grants,responses", [
-    ("defaults.test", ALL_GRANTS, ["code", "token"]),
+    # RFC 9700: implicit and password are off unless named
+    ("defaults.test", DEFAULT_GRANTS, ["code"]),
+    ("legacy.test", ALL_GRANTS, ["code", "token"]),
+    # no refresh token is ever issued: the grant cannot work
+    ("no-refresh.test", DEFAULT_GRANTS - {"refresh_token"}, ["code"]),
     ("code-only.test", {"authorization_code", "refresh_token"}, ["code"]),
     ("implicit.test", {"implicit", "client_credentials"}, ["token"]),
     ("machines.test", {"client_credentials", "password"}, []),
@@ -238,6 +247,21 @@ def test_grants_and_response_types_follow_oauth2granttypes(hosts, host,
     assert set(doc["grant_types_supported"]) == grants, doc
     assert len(doc["grant_types_supported"]) == len(grants), doc
     assert sorted(doc["response_types_supported"]) == responses, doc
+
+
+def test_password_is_not_advertised_without_a_password_provider(
+        make_httpd):
+    # Enabled, but every password request would be refused.
+    server = make_httpd(
+        'OAuth2Issuer "${OAUTH2_ISSUER}"\n'
+        "OAuth2GrantTypes authorization_code password refresh_token\n"
+        "<Location %s>\n    Require all granted\n"
+        "    SetHandler oauth2-metadata\n</Location>\n" % METADATA,
+        examples=("database",))
+    doc = document(server)
+    assert sorted(doc["grant_types_supported"]) == \
+        ["authorization_code", "refresh_token"], doc
+    assert doc["response_types_supported"] == ["code"], doc
 
 
 def test_plain_is_advertised_when_oauth2pkcemethods_allows_it(hosts):

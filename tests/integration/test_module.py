@@ -92,7 +92,7 @@ def test_each_endpoint_is_answered_by_its_handler(httpd, path, handler,
 # (case, method, form body, status, error) at /oauth2/token.
 TOKEN_ANSWERS = [
     ("GET is refused", "GET", None, 405, "invalid_request"),
-    ("a POST without a form is refused", "POST", None, 415,
+    ("a POST without a form is refused", "POST", None, 400,
      "invalid_request"),
     ("a form without grant_type is refused", "POST", "scope=read", 400,
      "invalid_request"),

@@ -28,7 +28,8 @@ def outage(session, site):
     admin = harness.Admin(session.env, cluster.conninfo)
     admin("init")
     server = harness.Httpd(session.env, cluster, site,
-                           os.path.join(session.dir, "httpd-outage"))
+                           os.path.join(session.dir, "httpd-outage"),
+                           extra_conf=harness.ALL_GRANTS)
     try:
         server.start()
         yield cluster, admin, server

@@ -1,6 +1,8 @@
 """The token endpoint's HTTP framing (RFC 6749 §3.2): POST only, form
 bodies only, bounded bodies, strict parameters, JSON answers."""
 
+import re
+
 import pytest
 import requests
 
@@ -42,10 +44,26 @@ def test_methods_other_than_post_are_refused_with_405_and_allow_post(
     "application/x-www-form",
     None,
 ])
-def test_a_body_that_is_not_a_form_is_refused_with_415(httpd, client,
-                                                      content_type):
+def test_a_body_that_is_not_a_form_is_invalid_request_with_400(
+        httpd, client, content_type):
+    # RFC 6749 §5.2: invalid_request is answered with 400 (it was 415).
     response = post_raw(httpd, cc_body(client), content_type=content_type)
-    assert_error(response, 415, "invalid_request")
+    assert_error(response, 400, "invalid_request")
+
+
+@pytest.mark.parametrize("path", ["/oauth2/token", "/oauth2/revoke",
+                                  "/oauth2/introspect"])
+def test_a_json_body_is_invalid_request_with_400_at_every_client_endpoint(
+        httpd, client, path):
+    # RFC 6749 §5.2, RFC 7009 §2.2.1, RFC 7662 §2.3: the same answer at
+    # the three endpoints that authenticate clients.
+    response = requests.post(
+        httpd.url(path), json={"grant_type": "client_credentials",
+                               "token": "x" * 43, "client_id": client.id,
+                               "client_secret": client.secret},
+        auth=(client.id, client.secret), timeout=30)
+    assert_error(response, 400, "invalid_request")
+    assert response.headers["Content-Type"] == "application/json"
 
 
 @pytest.mark.parametrize("content_type", [
@@ -191,3 +209,13 @@ def test_every_answer_is_uncacheable_json(httpd, client, case):
     response = post_raw(httpd, body)
     json_body(response)  # Content-Type, Cache-Control, Pragma
     assert response.status_code == (200 if case == "success" else 400)
+
+
+def test_error_description_carries_only_rfc6749_characters(httpd, client):
+    # RFC 6749 §5.2: %x20-21 / %x23-5B / %x5D-7E; the parameter name
+    # comes from the request.
+    body = cc_body(client) + "&x%22%5C%C3%A9%0A=1&x%22%5C%C3%A9%0A=2"
+    body = assert_error(post_raw(httpd, body), 400, "invalid_request")
+    assert re.fullmatch(r"[\x20-\x21\x23-\x5b\x5d-\x7e]*",
+                        body["error_description"]), body
+    assert "'x????'" in body["error_description"], body

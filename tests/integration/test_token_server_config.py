@@ -35,6 +35,7 @@ RESTRICTED = """
 
 NO_REFRESH = """
 OAuth2Issuer "${OAUTH2_ISSUER}"
+OAuth2GrantTypes authorization_code password client_credentials refresh_token
 OAuth2RefreshTokenLifetime 0
 OAuth2PasswordProvider file
 %s
@@ -86,6 +87,31 @@ def test_a_grant_the_server_switched_off_is_unauthorized_client(
     response = token_request(restricted, client,
                              dict(params, grant_type=grant))
     assert_error(response, 400, "unauthorized_client")
+
+
+DEFAULTS = """
+OAuth2Issuer "${OAUTH2_ISSUER}"
+OAuth2PasswordProvider file
+%s
+""" % TOKEN_LOCATION
+
+
+def test_by_default_the_password_grant_is_off_and_the_others_on(
+        session, pg, site, client):
+    # RFC 9700 §2.4: password only where OAuth2GrantTypes names it, even
+    # with a provider and a client registered for it.
+    server = start(session, DEFAULTS)
+    try:
+        response = token_request(server, client, {
+            "grant_type": "password", "username": DEMO_USER,
+            "password": DEMO_PASSWORD})
+        body = assert_error(response, 400, "unauthorized_client")
+        assert "password" in body["error_description"]
+        assert_tokens(token_request(server, client,
+                                    {"grant_type": "client_credentials"}),
+                      "read", refresh=False)
+    finally:
+        server.stop()
 
 
 def test_the_same_grant_works_on_a_server_that_allows_it(httpd, client):

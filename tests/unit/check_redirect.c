@@ -88,6 +88,97 @@ START_TEST(test_redirect_param_keeps_pairs_in_order)
 }
 END_TEST
 
+/* --- registration (RFC 6749 §3.1.2, RFC 9700 §2.1, RFC 8252) --------- */
+
+static const char *const good_redirects[] = {
+    "https://client.example.org/cb",
+    "https://client.example.org/cb?state=fixed&x=1", /* query allowed */
+    "https://client.example.org:8443/a/b/c",
+    "HTTPS://Client.Example.Org/cb",
+    "https://127.0.0.1/cb",
+    "http://127.0.0.1:53412/callback", /* RFC 8252 §7.3 */
+    "http://127.0.0.1/callback",
+    "http://[::1]:53412/callback",
+    "http://[::1]/",
+    "com.example.app:/oauth2redirect", /* RFC 8252 §7.1 */
+    "com.example.app:/",
+    "com.example.app://callback/path",
+};
+
+START_TEST(test_redirect_uri_accepts_https_loopback_http_and_private_use)
+{
+    const char *err = oauth2_redirect_uri_check(test_pool, good_redirects[_i]);
+
+    ck_assert_msg(err == NULL, "'%s': %s", good_redirects[_i], err);
+}
+END_TEST
+
+#define NO_SPACE "without spaces or control characters"
+#define ABSOLUTE "must be an absolute URI"
+#define NO_FRAGMENT "must not include a fragment"
+#define NEEDS_HTTPS "must use https: plain http is only for the loopback"
+#define NO_LOCALHOST "rather than localhost (RFC 8252 §8.3)"
+#define REVERSE_DOMAIN "reverse-domain form"
+#define NO_SCRIPT "must not use a javascript, data, vbscript or file"
+
+static const struct {
+    const char *uri;
+    const char *message;
+} bad_redirects[] = {
+    {"", NO_SPACE},
+    {"https://client.example.org/c b", NO_SPACE},
+    {"https://client.example.org/cb\t", NO_SPACE},
+    {"https://a.example/cb https://b.example/cb", NO_SPACE},
+    {"https://client.example.org/cb\r\nSet-Cookie: x=1", NO_SPACE},
+    {"https://client.example.org/\x7f", NO_SPACE},
+    {"/cb", ABSOLUTE},
+    {"cb", ABSOLUTE},
+    {"client.example.org/cb", ABSOLUTE},
+    {"//client.example.org/cb", ABSOLUTE},
+    {"https://client.example.org/cb#frag", NO_FRAGMENT},
+    {"https://client.example.org/cb#", NO_FRAGMENT},
+    {"https://client.example.org/cb?x=1#y", NO_FRAGMENT},
+    {"com.example.app:/cb#x", NO_FRAGMENT},
+    /* RFC 9700 §2.1: no code in clear to another host */
+    {"http://client.example.org/cb", NEEDS_HTTPS},
+    {"http://app.example/callback", NEEDS_HTTPS},
+    {"HTTP://client.example.org/cb", NEEDS_HTTPS},
+    {"http://127.0.0.2/cb", NEEDS_HTTPS},
+    {"http://127.0.0.1.example.org/cb", NEEDS_HTTPS},
+    {"http://[::2]/cb", NEEDS_HTTPS},
+    {"http://[0:0:0:0:0:0:0:1]/cb", NEEDS_HTTPS},
+    {"http://10.0.0.1/cb", NEEDS_HTTPS},
+    {"http://localhost:8080/cb", NO_LOCALHOST},
+    {"http://LocalHost/cb", NO_LOCALHOST},
+    {"https:///cb", "must name a host"},
+    {"http:///cb", "must name a host"},
+    {"https://client.example.org:99999/cb", "port from 1 to 65535"},
+    {"http://127.0.0.1:0/cb", "port from 1 to 65535"},
+    {"https://good.example@evil.example/cb", "user information"},
+    {"http://127.0.0.1:80@evil.example/cb", "user information"},
+    /* RFC 8252 §7.1; RFC 9700 §4.1 */
+    {"myapp:/callback", REVERSE_DOMAIN},
+    {"urn:ietf:wg:oauth:2.0:oob", REVERSE_DOMAIN},
+    {"ftp://client.example.org/cb", REVERSE_DOMAIN},
+    {"javascript:alert(1)", NO_SCRIPT},
+    {"JavaScript://x/%0aalert(1)", NO_SCRIPT},
+    {"data:text/html,<script>alert(1)</script>", NO_SCRIPT},
+    {"vbscript:msgbox", NO_SCRIPT},
+    {"file:///etc/passwd", NO_SCRIPT},
+};
+
+START_TEST(test_redirect_uri_rejects_what_rfc9700_and_rfc8252_forbid)
+{
+    const char *err =
+        oauth2_redirect_uri_check(test_pool, bad_redirects[_i].uri);
+
+    ck_assert_msg(err != NULL, "accepted '%s'", bad_redirects[_i].uri);
+    ck_assert_msg(strstr(err, bad_redirects[_i].message) != NULL,
+                  "'%s': error '%s' lacks '%s'", bad_redirects[_i].uri, err,
+                  bad_redirects[_i].message);
+}
+END_TEST
+
 /* --- matching the registered URIs -------------------------------------- */
 
 #define REGISTERED "https://a.example/cb https://b.example/cb?x=1 app:/cb"
@@ -113,6 +204,30 @@ static const struct {
     {REGISTERED, "app:/cb ", 0},
     {"", "https://a.example/cb", 0},
     {NULL, "https://a.example/cb", 0},
+    /* RFC 8252 §7.3: any port for the loopback IP literals over http */
+    {"http://127.0.0.1/cb", "http://127.0.0.1:51004/cb", 1},
+    {"http://127.0.0.1:8080/cb", "http://127.0.0.1:51004/cb", 1},
+    {"http://127.0.0.1:8080/cb", "http://127.0.0.1/cb", 1},
+    {"http://127.0.0.1:8080/cb?x=1", "http://127.0.0.1:9/cb?x=1", 1},
+    {"http://127.0.0.1:8080", "http://127.0.0.1:9", 1},
+    {"http://[::1]:8080/cb", "http://[::1]:65535/cb", 1},
+    {REGISTERED " http://[::1]/cb", "http://[::1]:1/cb", 1},
+    /* ... with everything else equal */
+    {"http://127.0.0.1:8080/cb", "http://127.0.0.1:9/cb/", 0},
+    {"http://127.0.0.1:8080/cb", "http://127.0.0.1:9/cb?x=1", 0},
+    {"http://127.0.0.1:8080/cb", "http://[::1]:8080/cb", 0},
+    {"http://127.0.0.1:8080/cb", "https://127.0.0.1:8080/cb", 0},
+    {"http://127.0.0.1:8080/cb", "http://127.0.0.1:0/cb", 0},
+    {"http://127.0.0.1:8080/cb", "http://127.0.0.1:65536/cb", 0},
+    {"http://127.0.0.1:8080/cb", "http://127.0.0.1:/cb", 0},
+    {"http://127.0.0.1:8080/cb", "http://127.0.0.1:80a/cb", 0},
+    {"http://127.0.0.1:8080/cb", "http://127.0.0.1:9@evil.example/cb", 0},
+    {"http://127.0.0.1/cb", "http://127.0.0.1.evil.example/cb", 0},
+    {"http://127.0.0.1/cb", "http://127.0.0.10/cb", 0},
+    /* ... and for no other host or scheme */
+    {"https://127.0.0.1:8080/cb", "https://127.0.0.1:9/cb", 0},
+    {"http://localhost:8080/cb", "http://localhost:9/cb", 0},
+    {"https://a.example:8443/cb", "https://a.example:9/cb", 0},
 };
 
 START_TEST(test_redirect_registered_compares_whole_strings_only)
@@ -146,6 +261,16 @@ Suite *oauth2_redirect_suite(void)
     tcase_add_test(tc, test_redirect_build_without_params_returns_the_base);
     tcase_add_test(tc, test_redirect_build_reads_nothing_before_an_empty_base);
     tcase_add_test(tc, test_redirect_param_keeps_pairs_in_order);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("registration");
+    tcase_add_checked_fixture(tc, test_pool_setup, test_pool_teardown);
+    tcase_add_loop_test(
+        tc, test_redirect_uri_accepts_https_loopback_http_and_private_use, 0,
+        TABLE_SIZE(good_redirects));
+    tcase_add_loop_test(
+        tc, test_redirect_uri_rejects_what_rfc9700_and_rfc8252_forbid, 0,
+        TABLE_SIZE(bad_redirects));
     suite_add_tcase(s, tc);
 
     tc = tcase_create("registered");
@@ -193,6 +318,30 @@ START_TEST(test_template_render_replaces_known_placeholders_only)
 }
 END_TEST
 
+static const struct {
+    const char *text;
+    const char *escaped;
+} escapes[] = {
+    {"", ""},
+    {"plain text", "plain text"},
+    {"a & b", "a &amp; b"},
+    {"<script>", "&lt;script&gt;"},
+    {"\"quoted\"", "&quot;quoted&quot;"},
+    /* a single-quoted attribute of a custom template */
+    {"' onmouseover='alert(1)", "&#39; onmouseover=&#39;alert(1)"},
+    {"/oauth2/authorize/\"><svg onload=x>",
+     "/oauth2/authorize/&quot;&gt;&lt;svg onload=x&gt;"},
+    /* UTF-8 stays as it is: the page is UTF-8 */
+    {"J\xc3\xbcrgen", "J\xc3\xbcrgen"},
+};
+
+START_TEST(test_template_escape_escapes_markup_and_both_quotes)
+{
+    ck_assert_str_eq(oauth2_template_escape(test_pool, escapes[_i].text),
+                     escapes[_i].escaped);
+}
+END_TEST
+
 Suite *oauth2_template_suite(void)
 {
     Suite *s = suite_create("template");
@@ -202,6 +351,8 @@ Suite *oauth2_template_suite(void)
     tcase_add_loop_test(tc,
                         test_template_render_replaces_known_placeholders_only,
                         0, TABLE_SIZE(renders));
+    tcase_add_loop_test(tc, test_template_escape_escapes_markup_and_both_quotes,
+                        0, TABLE_SIZE(escapes));
     suite_add_tcase(s, tc);
     return s;
 }

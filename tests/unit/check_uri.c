@@ -1,5 +1,4 @@
-/* core/uri.c: the issuer (RFC 8414 §2) and redirection URIs (RFC 6749
- * §3.1.2). */
+/* core/uri.c: the issuer (RFC 8414 §2) and endpoint URLs. */
 #include "core_suites.h"
 
 #include <string.h>
@@ -135,61 +134,6 @@ START_TEST(test_issuer_rejects_http_on_public_hosts)
 }
 END_TEST
 
-static const char *const good_redirects[] = {
-    "https://client.example.org/cb",
-    "https://client.example.org/cb?state=fixed&x=1", /* query allowed */
-    "https://client.example.org:8443/a/b/c",
-    "http://localhost:8080/cb",
-    "http://127.0.0.1:53412/callback", /* RFC 8252 §7.3 */
-    "http://[::1]:53412/callback",
-    "com.example.app:/oauth2redirect", /* RFC 8252 §7.1 */
-    "com.example.app:/",
-};
-
-START_TEST(test_redirect_uri_accepts_absolute_uris)
-{
-    const char *err = oauth2_redirect_uri_check(test_pool, good_redirects[_i]);
-
-    ck_assert_msg(err == NULL, "'%s': %s", good_redirects[_i], err);
-}
-END_TEST
-
-#define NO_SPACE "without spaces or control characters"
-#define ABSOLUTE "must be an absolute URI"
-#define NO_FRAGMENT "must not include a fragment"
-
-static const struct {
-    const char *uri;
-    const char *message;
-} bad_redirects[] = {
-    {"", NO_SPACE},
-    {"https://client.example.org/c b", NO_SPACE},
-    {"https://client.example.org/cb\t", NO_SPACE},
-    {"https://a.example/cb https://b.example/cb", NO_SPACE},
-    {"https://client.example.org/cb\r\nSet-Cookie: x=1", NO_SPACE},
-    {"https://client.example.org/\x7f", NO_SPACE},
-    {"/cb", ABSOLUTE},
-    {"cb", ABSOLUTE},
-    {"client.example.org/cb", ABSOLUTE},
-    {"//client.example.org/cb", ABSOLUTE},
-    {"https://client.example.org/cb#frag", NO_FRAGMENT},
-    {"https://client.example.org/cb#", NO_FRAGMENT},
-    {"https://client.example.org/cb?x=1#y", NO_FRAGMENT},
-    {"com.example.app:/cb#x", NO_FRAGMENT},
-};
-
-START_TEST(test_redirect_uri_rejects_relative_fragment_and_space)
-{
-    const char *err =
-        oauth2_redirect_uri_check(test_pool, bad_redirects[_i].uri);
-
-    ck_assert_msg(err != NULL, "accepted '%s'", bad_redirects[_i].uri);
-    ck_assert_msg(strstr(err, bad_redirects[_i].message) != NULL,
-                  "'%s': error '%s' lacks '%s'", bad_redirects[_i].uri, err,
-                  bad_redirects[_i].message);
-}
-END_TEST
-
 static const char *const good_endpoints[] = {
     "https://auth.example.org/token",
     "https://auth.example.org/token?tenant=a", /* a query is allowed */
@@ -255,15 +199,6 @@ Suite *oauth2_uri_suite(void)
     tcase_add_loop_test(tc, test_issuer_rejects_what_rfc8414_forbids, 0,
                         TABLE_SIZE(bad_issuers));
     tcase_add_test(tc, test_issuer_rejects_http_on_public_hosts);
-    suite_add_tcase(s, tc);
-
-    tc = tcase_create("redirect_uri");
-    tcase_add_checked_fixture(tc, test_pool_setup, test_pool_teardown);
-    tcase_add_loop_test(tc, test_redirect_uri_accepts_absolute_uris, 0,
-                        TABLE_SIZE(good_redirects));
-    tcase_add_loop_test(tc,
-                        test_redirect_uri_rejects_relative_fragment_and_space,
-                        0, TABLE_SIZE(bad_redirects));
     suite_add_tcase(s, tc);
 
     tc = tcase_create("endpoint_url");

@@ -44,6 +44,10 @@ Suite *oauth2_memo_suite(void);
 Suite *oauth2_redirect_suite(void);
 Suite *oauth2_template_suite(void);
 
+/* check_owner.c */
+Suite *oauth2_owner_suite(void);
+Suite *oauth2_error_description_suite(void);
+
 /* A fresh pool for each test (a checked fixture: it runs in the test's
  * own process), defined in check_core.c. */
 extern apr_pool_t *test_pool;
