@@ -10,6 +10,14 @@ OAUTH2_PACKAGES=(
     gcc make openssl redis-server memcached
 )
 
+# What the libFuzzer build (build/fuzz: scripts/fuzz, the fuzz smoke of
+# scripts/test) needs besides: clang, its libFuzzer and sanitizer runtimes,
+# and llvm-symbolizer for readable reports.
+OAUTH2_FUZZ_PACKAGES=(clang libclang-rt-14-dev llvm)
+
+# How build/fuzz is configured.
+OAUTH2_FUZZ_CONFIGURE=(CC=clang --enable-fuzzing)
+
 say() { printf '\n==> %s\n' "$*"; }
 die() { printf '%s: %s\n' "${0##*/}" "$*" >&2; exit 1; }
 
@@ -23,11 +31,11 @@ as_root() {
     fi
 }
 
-# Installs the packages that are missing; does nothing (and needs no root)
-# when all are there.
+# Installs the packages that are missing (OAUTH2_PACKAGES and the ones
+# named as arguments); does nothing (and needs no root) when all are there.
 ensure_packages() {
     local p missing=() policy=/usr/sbin/policy-rc.d made_policy=
-    for p in "${OAUTH2_PACKAGES[@]}"; do
+    for p in "${OAUTH2_PACKAGES[@]}" "$@"; do
         dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
             grep -q '^install ok installed$' || missing+=("$p")
     done

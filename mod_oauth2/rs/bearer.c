@@ -7,38 +7,11 @@
 #include <apr_lib.h>
 #include <apr_strings.h>
 
-/* b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
- * (compared directly: a JWT has hundreds of characters). */
-static int b64token_char(char c)
-{
-    return apr_isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' ||
-           c == '+' || c == '/';
-}
-
-int oauth2_bearer_syntax_valid(const char *t)
-{
-    const char *p = t;
-
-    while (b64token_char(*p)) {
-        p++;
-    }
-    while (*p == '=') {
-        p++;
-    }
-    return p != t && *p == '\0' && *t != '=';
-}
-
 /* "Authorization: Bearer <token>": NULL when the scheme is another one. */
 static const char *from_header(request_rec *r)
 {
-    const char *h = apr_table_get(r->headers_in, "Authorization");
-
-    if (!h || strncasecmp(h, "Bearer", 6) || (h[6] != ' ' && h[6])) {
-        return NULL;
-    }
-    for (h += 6; *h == ' '; h++) {
-    }
-    return h;
+    return oauth2_bearer_from_header(
+        apr_table_get(r->headers_in, "Authorization"));
 }
 
 /* The access_token parameter of form-encoded text (a query string or a

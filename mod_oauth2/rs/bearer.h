@@ -4,11 +4,10 @@
 
 #include "httpd.h"
 
+#include "../core/bearer_syntax.h"
+
 /* The largest form body searched for access_token (RFC 6750 §2.2). */
 #define OAUTH2_BEARER_BODY_LIMIT (64 * 1024)
-
-/* Whether text has the b64token syntax of RFC 6750 §2.1. */
-int oauth2_bearer_syntax_valid(const char *text);
 
 typedef struct {
     const char *token; /* NULL when the request carries none */

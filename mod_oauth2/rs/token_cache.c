@@ -1,4 +1,5 @@
 #include "token_cache.h"
+#include "../core/cache_entry.h"
 #include "../core/encoding.h"
 #include "../core/memo.h"
 #include "../mod_oauth2.h"
@@ -185,52 +186,38 @@ static void unlock(void)
     }
 }
 
-/* Entry: "context\nuntil\nbody", until being when the entry lapses
- * (apr_time_t) and body "expires\nclient_id\nuser\nscope" (user empty for
- * a client's own token), or "-" for a refusal. The key stays the token's
- * hash, so that a revocation removes the entry whoever made it; an entry
- * made under another validating context (another issuer, audience or key
- * set: another virtual host) is a miss, and is replaced.
+/* Entries (core/cache_entry.h) carry the validating context they were
+ * made in: the key stays the token's hash, so that a revocation removes
+ * the entry whoever made it; an entry made under another context
+ * (another issuer, audience or key set: another virtual host) is a miss,
+ * and is replaced.
  *
- * The body of entry, when it was made in this server's context (and its
- * lapse time in *until); else NULL. */
-static const char *entry_body(request_rec *r, const char *entry,
-                              apr_time_t *until)
+ * What entry (len bytes) says, when it was made in this server's context
+ * and has not lapsed (then *until is when it lapses). */
+static oauth2_cache_result_t read_entry(request_rec *r, const char *data,
+                                        apr_size_t len, apr_time_t now,
+                                        apr_time_t *until, oauth2_access_t *a)
 {
-    const char *context = oauth2_server_conf(r->server)->cache_context;
-    apr_size_t n = strlen(context);
-    char *end;
+    oauth2_cache_entry_t e;
 
-    if (strncmp(entry, context, n) || entry[n] != '\n') {
-        return NULL;
+    if (!oauth2_cache_entry_decode(r->pool, data, len, &e) ||
+        strcmp(e.context, oauth2_server_conf(r->server)->cache_context) ||
+        e.until <= now) {
+        return OAUTH2_CACHE_MISS;
     }
-    *until = apr_strtoi64(entry + n + 1, &end, 10);
-    return *end == '\n' ? end + 1 : NULL;
-}
-
-static int parse_body(request_rec *r, const char *p, apr_time_t now,
-                      oauth2_access_t *a)
-{
-    const char *field[3];
-    int i;
-
-    for (i = 0; i < 3; i++) {
-        const char *nl = strchr(p, '\n');
-        if (!nl) {
-            return 0;
-        }
-        field[i] = apr_pstrmemdup(r->pool, p, nl - p);
-        p = nl + 1;
+    *until = e.until;
+    if (e.refused) {
+        return OAUTH2_CACHE_INVALID;
     }
-    a->expires = apr_atoi64(field[0]);
-    a->client_id = field[1];
-    a->user = *field[2] ? field[2] : NULL;
-    a->scope = apr_pstrdup(r->pool, p);
-    return a->expires > apr_time_sec(now);
+    if (e.expires <= apr_time_sec(now)) {
+        return OAUTH2_CACHE_MISS;
+    }
+    a->expires = e.expires;
+    a->client_id = e.client_id;
+    a->user = e.user;
+    a->scope = e.scope;
+    return OAUTH2_CACHE_VALID;
 }
-
-/* The body of a refusal entry. */
-#define INVALID_ENTRY "-"
 
 /* The cache key of a hash (SHA-256 hex, perhaps with a suffix): the digest
  * as 32 bytes, then the suffix. shmcb picks a subcache by the key's first
@@ -273,16 +260,17 @@ static int reaches_shared(const oauth2_cache_ticket_t *ticket)
     return ticket->shared || !cache->memo;
 }
 
-/* The shared cache's entry for id, NUL-terminated in data. */
+/* The shared cache's entry for id, copied into data (size bytes); its
+ * length, or -1 when there is none. */
 static int shared_get(request_rec *r, const unsigned char *id,
                       unsigned int idlen, unsigned char *data,
                       unsigned int size)
 {
-    unsigned int len = size - 1;
+    unsigned int len = size;
     apr_status_t rv;
 
     if (!lock(r)) {
-        return 0;
+        return -1;
     }
     rv = cache->provider->retrieve(cache->instance, r->server, id, idlen, data,
                                    &len, r->pool);
@@ -291,10 +279,9 @@ static int shared_get(request_rec *r, const unsigned char *id,
         if (rv != APR_NOTFOUND) {
             note_failure(r, rv, "lookup");
         }
-        return 0;
+        return -1;
     }
-    data[len] = '\0';
-    return 1;
+    return (int)len;
 }
 
 oauth2_cache_result_t oauth2_token_cache_get(request_rec *r,
@@ -305,34 +292,30 @@ oauth2_cache_result_t oauth2_token_cache_get(request_rec *r,
     apr_time_t now = apr_time_now(), until;
     cache_key_t key;
     const unsigned char *id;
-    const char *body;
-    int memoised;
+    oauth2_cache_result_t result;
+    int len = -1, memoised;
 
     if (!cache) {
         return OAUTH2_CACHE_MISS;
     }
     ticket->epoch = apr_atomic_read32(cache->epoch);
     id = cache_key(ticket->key, &key);
-    memoised =
-        reaches_memo(ticket) && oauth2_memo_get(cache->memo, id, key.len, now,
-                                                ticket->epoch, data) >= 0;
-    if (!memoised &&
-        (!reaches_shared(ticket) ||
-         !shared_get(r, id, key.len, (unsigned char *)data, sizeof(data)))) {
+    if (reaches_memo(ticket)) {
+        len =
+            oauth2_memo_get(cache->memo, id, key.len, now, ticket->epoch, data);
+    }
+    memoised = len >= 0;
+    if (!memoised && (!reaches_shared(ticket) ||
+                      (len = shared_get(r, id, key.len, (unsigned char *)data,
+                                        sizeof(data))) < 0)) {
         return OAUTH2_CACHE_MISS;
     }
-    if (!(body = entry_body(r, data, &until)) || until <= now) {
-        return OAUTH2_CACHE_MISS;
-    }
-    if (!memoised && reaches_memo(ticket)) {
-        oauth2_memo_put(cache->memo, id, key.len, data, strlen(data), until,
+    result = read_entry(r, data, len, now, &until, access);
+    if (result != OAUTH2_CACHE_MISS && !memoised && reaches_memo(ticket)) {
+        oauth2_memo_put(cache->memo, id, key.len, data, len, until,
                         ticket->epoch);
     }
-    if (!strcmp(body, INVALID_ENTRY)) {
-        return OAUTH2_CACHE_INVALID;
-    }
-    return parse_body(r, body, now, access) ? OAUTH2_CACHE_VALID
-                                            : OAUTH2_CACHE_MISS;
+    return result;
 }
 
 /* Nothing is kept when a removal came after the ticket was taken: it may
@@ -342,14 +325,12 @@ static int current(const oauth2_cache_ticket_t *ticket)
     return apr_atomic_read32(cache->epoch) == ticket->epoch;
 }
 
+/* Keeps e (its context and lapse time set here) for ttl seconds. */
 static void store_entry(request_rec *r, const oauth2_cache_ticket_t *ticket,
-                        const char *body, apr_int64_t ttl)
+                        oauth2_cache_entry_t *e, apr_int64_t ttl)
 {
-    apr_time_t until = apr_time_now() + apr_time_from_sec(ttl);
-    const char *entry =
-        apr_psprintf(r->pool, "%s\n%" APR_TIME_T_FMT "\n%s",
-                     oauth2_server_conf(r->server)->cache_context, until, body);
-    apr_size_t len = strlen(entry);
+    apr_size_t len;
+    const char *entry;
     cache_key_t key;
     const unsigned char *id = cache_key(ticket->key, &key);
     apr_status_t rv = APR_SUCCESS;
@@ -357,8 +338,11 @@ static void store_entry(request_rec *r, const oauth2_cache_ticket_t *ticket,
     if (!current(ticket)) {
         return;
     }
+    e->context = oauth2_server_conf(r->server)->cache_context;
+    e->until = apr_time_now() + apr_time_from_sec(ttl);
+    entry = oauth2_cache_entry_encode(r->pool, e, &len);
     if (reaches_memo(ticket)) {
-        oauth2_memo_put(cache->memo, id, key.len, entry, len, until,
+        oauth2_memo_put(cache->memo, id, key.len, entry, len, e->until,
                         ticket->epoch);
     }
     if (!reaches_shared(ticket)) {
@@ -369,9 +353,9 @@ static void store_entry(request_rec *r, const oauth2_cache_ticket_t *ticket,
     }
     /* Checked again under the lock, which a removal takes too. */
     if (current(ticket)) {
-        rv =
-            cache->provider->store(cache->instance, r->server, id, key.len,
-                                   until, (unsigned char *)entry, len, r->pool);
+        rv = cache->provider->store(cache->instance, r->server, id, key.len,
+                                    e->until, (unsigned char *)entry, len,
+                                    r->pool);
     }
     unlock();
     if (rv != APR_SUCCESS) {
@@ -384,6 +368,7 @@ void oauth2_token_cache_put(request_rec *r, const oauth2_cache_ticket_t *ticket,
 {
     apr_int64_t now = apr_time_sec(apr_time_now());
     apr_int64_t ttl = oauth2_server_conf(r->server)->token_cache_ttl;
+    oauth2_cache_entry_t e = {0};
 
     if (!cache || a->expires <= now) {
         return;
@@ -391,18 +376,21 @@ void oauth2_token_cache_put(request_rec *r, const oauth2_cache_ticket_t *ticket,
     if (a->expires - now < ttl) {
         ttl = a->expires - now;
     }
-    store_entry(r, ticket,
-                apr_psprintf(r->pool, "%" APR_INT64_T_FMT "\n%s\n%s\n%s",
-                             a->expires, a->client_id, a->user ? a->user : "",
-                             a->scope),
-                ttl);
+    e.expires = a->expires;
+    e.client_id = a->client_id;
+    e.user = a->user;
+    e.scope = a->scope;
+    store_entry(r, ticket, &e, ttl);
 }
 
 void oauth2_token_cache_put_invalid(request_rec *r,
                                     const oauth2_cache_ticket_t *ticket)
 {
+    oauth2_cache_entry_t e = {0};
+
     if (cache) {
-        store_entry(r, ticket, INVALID_ENTRY,
+        e.refused = 1;
+        store_entry(r, ticket, &e,
                     oauth2_server_conf(r->server)->token_cache_ttl);
     }
 }

@@ -7,6 +7,7 @@ token is still served (until the TTL), an uncached one gets 503 with
 Retry-After, never 401, and service resumes when PostgreSQL is back."""
 
 import os
+import secrets
 import time
 
 import pytest
@@ -270,6 +271,51 @@ def test_a_family_revocation_spares_other_cached_tokens(server,
     assert_error(token_request(server, password_client, refresh), 400,
                  "invalid_grant")
     rs.assert_served(rs.get(server, API, token=bystander))
+
+
+# --- what an entry holds -----------------------------------------------------
+
+# Prints REMOTE_USER and OAUTH2_USER exactly, NUL-separated (`env` would
+# print a newline inside a value as the end of a line).
+IDENTITY_CGI = """#!/bin/sh
+printf 'Content-Type: application/octet-stream\\r\\n\\r\\n'
+printf '%s\\0%s' "$REMOTE_USER" "$OAUTH2_USER"
+"""
+
+
+def plant_token(pg, client, user, scope, lifetime=3600):
+    """An access token stored as the token endpoint would store it; the
+    raw token is returned."""
+    token = harness.remember_secret(secrets.token_urlsafe(32))
+    psql(pg, "INSERT INTO oauth2_token (token_hash, kind, client_id, "
+             "user_id, scope, grant_type, family_id, expires_at) VALUES "
+             "(%s, 'access', %s, %s, %s, 'password', gen_random_uuid(), "
+             "now() + make_interval(secs => %d))"
+             % (sql(sha256_hex(token)), sql(client.id), sql(user), sql(scope),
+                lifetime))
+    return token
+
+
+def test_an_owner_with_a_newline_reads_back_whole_from_the_cache(
+        server, pg, site, admin):
+    """The cache entry was newline-separated: "bob\\nX" came back from it
+    as "bob". The authorization endpoint refuses such names now; a row
+    written otherwise (an older release, a DBA) still reads back exactly."""
+    path = "/cgi-bin/identity-bytes"
+    harness.write_file(os.path.join(site.cgi_bin, "identity-bytes"),
+                       IDENTITY_CGI, mode=0o755)
+    client = rs.client_credentials_client(admin, ("read", "write"))
+    owner = "bob\nX"
+    token = plant_token(pg, client, owner, "read write")
+    seen = []
+    for _ in range(2):
+        response = rs.get(server, path, token=token)
+        assert response.status_code == 200, (response.status_code,
+                                             response.text)
+        seen.append(response.content.split(b"\0"))
+        # Only the cache can answer the second request.
+        revoke_in_database(pg, token)
+    assert seen == [[b"bob\nX", b"bob\nX"]] * 2, seen
 
 
 # --- PostgreSQL down ---------------------------------------------------------

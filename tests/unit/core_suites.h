@@ -37,6 +37,9 @@ Suite *oauth2_basic_auth_suite(void);
 /* check_csrf.c */
 Suite *oauth2_csrf_suite(void);
 
+/* check_cache_entry.c */
+Suite *oauth2_cache_entry_suite(void);
+
 /* check_memo.c */
 Suite *oauth2_memo_suite(void);
 
