@@ -34,6 +34,8 @@
 #define ADMIN_OPT_VERSION (1u << 12)
 #define ADMIN_OPT_INTROSPECT (1u << 13)
 #define ADMIN_OPT_NO_INTROSPECT (1u << 14)
+#define ADMIN_OPT_BATCH_SIZE (1u << 15)
+#define ADMIN_OPT_PAUSE (1u << 16)
 
 /* Everything one run knows; main owns it, commands receive it. */
 typedef struct {
@@ -44,6 +46,8 @@ typedef struct {
     apr_array_header_t *redirect_uris; /* --redirect-uri values */
     apr_array_header_t *grants;        /* --grant values */
     apr_array_header_t *scopes;        /* --scope values */
+    const char *batch_size;            /* --batch-size, checked by purge */
+    const char *pause;                 /* --pause, checked by purge */
     unsigned int given;                /* ADMIN_OPT_* seen */
     oauth2_store_t *store;             /* opened by admin_store_open */
 } admin_t;
@@ -56,6 +60,8 @@ int admin_cmd_help(admin_t *admin);
 
 /* schema_cmd.c */
 int admin_cmd_init(admin_t *admin);
+
+/* purge_cmd.c */
 int admin_cmd_purge(admin_t *admin);
 
 /* client_cmd.c */

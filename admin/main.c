@@ -41,6 +41,8 @@ static const admin_option_t admin_options[] = {
     {"--help", ADMIN_OPT_HELP, 0},
     {"-h", ADMIN_OPT_HELP, 0},
     {"--version", ADMIN_OPT_VERSION, 0},
+    {"--batch-size", ADMIN_OPT_BATCH_SIZE, 1},
+    {"--pause", ADMIN_OPT_PAUSE, 1},
     {NULL, 0, 0}};
 
 /* Accepted by every command. */
@@ -88,8 +90,10 @@ static const admin_command_t admin_commands[] = {
      "                 [--introspect | --no-introspect]\n"
      "                 [--disable | --enable]",
      "replace the lists given (repeat a flag for several values)"},
-    {"purge", admin_cmd_purge, 0, NULL, 1, "",
-     "delete expired authorization codes and tokens"},
+    {"purge", admin_cmd_purge, ADMIN_OPT_BATCH_SIZE | ADMIN_OPT_PAUSE, NULL, 1,
+     "[--batch-size ROWS] [--pause SECONDS]",
+     "delete expired authorization codes and tokens, in batches of\n"
+     "      ROWS (default 10000), each its own transaction, SECONDS apart"},
     {"help", admin_cmd_help, 0, NULL, 0, "", "show this help"},
     {NULL, NULL, 0, NULL, 0, NULL, NULL}};
 
@@ -187,6 +191,12 @@ static void option_store(admin_t *admin, unsigned int bit, const char *value)
         break;
     case ADMIN_OPT_SCOPE:
         APR_ARRAY_PUSH(admin->scopes, const char *) = value;
+        break;
+    case ADMIN_OPT_BATCH_SIZE:
+        admin->batch_size = value;
+        break;
+    case ADMIN_OPT_PAUSE:
+        admin->pause = value;
         break;
     }
 }

@@ -1,6 +1,5 @@
-/* oauth2-admin: the database as a whole (init, purge). */
+/* oauth2-admin: the database as a whole (init). */
 #include "admin.h"
-#include "mod_oauth2/store/purge.h"
 #include "mod_oauth2/store/schema_store.h"
 
 #include <stdio.h>
@@ -33,40 +32,5 @@ int admin_cmd_init(admin_t *admin)
                    "build of " ADMIN_NAME " knows (version %d)",
                    to, oauth2_store_schema_latest());
     }
-    return ADMIN_EXIT_OK;
-}
-
-typedef struct {
-    int codes;
-    int tokens;
-} purge_counts_t;
-
-static apr_status_t purge(oauth2_store_t *store, void *baton,
-                          const char **error)
-{
-    purge_counts_t *n = baton;
-    apr_status_t rv = oauth2_store_code_purge(store, &n->codes, error);
-
-    if (rv != APR_SUCCESS) {
-        return rv;
-    }
-    return oauth2_store_token_purge(store, &n->tokens, error);
-}
-
-int admin_cmd_purge(admin_t *admin)
-{
-    purge_counts_t n = {0, 0};
-    const char *error = NULL;
-    int rc;
-
-    if ((rc = admin_store_open(admin)) != ADMIN_EXIT_OK) {
-        return rc;
-    }
-    /* Both or neither: counts printed are counts committed. */
-    if (oauth2_store_transaction(admin->store, purge, &n, &error) !=
-        APR_SUCCESS) {
-        return admin_store_error(admin, error);
-    }
-    printf("purged %d codes, %d tokens\n", n.codes, n.tokens);
     return ADMIN_EXIT_OK;
 }

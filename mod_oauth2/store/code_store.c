@@ -19,7 +19,7 @@ const oauth2_store_statement_t oauth2_code_statements[] = {
                          " WHERE code_hash = %s AND used_at IS NULL"},
     {"oauth2_code_get",
      "SELECT " CODE_COLUMNS " FROM oauth2_code WHERE code_hash = %s"},
-    {"oauth2_code_purge", "DELETE FROM oauth2_code WHERE expires_at < now()"},
+    {"oauth2_code_purge", OAUTH2_PURGE_BATCH_SQL("oauth2_code")},
     {NULL, NULL}};
 
 apr_status_t oauth2_store_code_insert(oauth2_store_t *store,
@@ -77,8 +77,10 @@ apr_status_t oauth2_store_code_burn(oauth2_store_t *store,
                              &code_hash);
 }
 
-apr_status_t oauth2_store_code_purge(oauth2_store_t *store, int *count,
-                                     const char **error)
+apr_status_t oauth2_store_code_purge(oauth2_store_t *store, int limit,
+                                     int *count, const char **error)
 {
-    return oauth2_store_exec(store, "oauth2_code_purge", count, error, 0, NULL);
+    const char *arg = apr_itoa(store->pool, limit);
+
+    return oauth2_store_exec(store, "oauth2_code_purge", count, error, 1, &arg);
 }

@@ -92,7 +92,7 @@ const oauth2_store_statement_t oauth2_token_statements[] = {
      " WHERE o.revoked_at IS NULL AND (o.token_hash = %s"
      " OR (t.kind = 'refresh' AND o.family_id = t.family_id))"
      " RETURNING o.token_hash"},
-    {"oauth2_token_purge", "DELETE FROM oauth2_token WHERE expires_at < now()"},
+    {"oauth2_token_purge", OAUTH2_PURGE_BATCH_SQL("oauth2_token")},
     {NULL, NULL}};
 
 apr_status_t oauth2_store_token_issue(oauth2_store_t *store,
@@ -256,9 +256,11 @@ apr_status_t oauth2_store_token_revoke(oauth2_store_t *store, const char *hash,
     return revoking(store, "oauth2_token_revoke", 3, args, hashes, error);
 }
 
-apr_status_t oauth2_store_token_purge(oauth2_store_t *store, int *count,
-                                      const char **error)
+apr_status_t oauth2_store_token_purge(oauth2_store_t *store, int limit,
+                                      int *count, const char **error)
 {
-    return oauth2_store_exec(store, "oauth2_token_purge", count, error, 0,
-                             NULL);
+    const char *arg = apr_itoa(store->pool, limit);
+
+    return oauth2_store_exec(store, "oauth2_token_purge", count, error, 1,
+                             &arg);
 }

@@ -390,3 +390,61 @@ def test_init_upgrades_a_version_1_database_in_place(admin, pg):
                   " family_created_at IS NULL FROM oauth2_token"
                   " WHERE token_hash = 'old-token'", dbname="upgrade_from_1")
     assert row.strip() == "refresh|t|t", row
+
+
+PURGE_REPORT = re.compile(
+    r"^purged (\d+) codes, (\d+) tokens\n"
+    r"in batches of at most (\d+) rows: (\d+) for codes, (\d+) for tokens; "
+    r"[\d.]+ s\n$")
+
+
+def test_purge_in_small_batches_removes_every_expired_row_and_no_live_one(
+        admin, pg):
+    cid = add_client(admin, "Batched purge", "--id", unique("batches"))[
+        "client_id"]
+    tag = uuid.uuid4().hex
+    rows = {"t": tag, "c": cid}
+    pg.psql(
+        "insert into oauth2_code (code_hash, client_id, user_id, scope, "
+        "expires_at) select k || '-' || i || '-%(t)s', '%(c)s', 'demo', "
+        "'read', now() + CASE k WHEN 'expired' THEN -1 ELSE 1 END "
+        "* i * interval '1 minute' from generate_series(1, 9) i, "
+        "(values ('expired'), ('live')) v(k) where k = 'expired' or i <= 2;"
+        "insert into oauth2_token (token_hash, kind, client_id, scope, "
+        "grant_type, family_id, expires_at) select k || '-' || i || '-%(t)s',"
+        " CASE WHEN i %% 3 = 0 THEN 'refresh' ELSE 'access' END, '%(c)s', "
+        "'read', 'authorization_code', gen_random_uuid(), now() + CASE k "
+        "WHEN 'expired' THEN -1 ELSE 1 END * i * interval '1 minute' "
+        "from generate_series(1, 23) i, (values ('expired'), ('live')) "
+        "v(k) where k = 'expired' or i <= 5" % rows)
+    res = admin("purge", "--batch-size", "4", "--pause", "0.01")
+    m = PURGE_REPORT.match(res.stdout)
+    assert m, res.stdout
+    codes, tokens, size, code_batches, token_batches = map(int, m.groups())
+    assert size == 4
+    # Other tests' expired rows may be purged too, never fewer than ours.
+    assert codes >= 9 and tokens >= 23, res.stdout
+    # Batches go on while a batch is full: one more than the full ones.
+    assert code_batches == codes // 4 + 1, res.stdout
+    assert token_batches == tokens // 4 + 1, res.stdout
+    left = pg.psql("select code_hash from oauth2_code where code_hash like "
+                   "'%%-%s' union all select token_hash from oauth2_token "
+                   "where token_hash like '%%-%s'" % (tag, tag)).split()
+    assert sorted(left) == sorted(
+        ["live-%d-%s" % (i, tag) for i in (1, 2)] +
+        ["live-%d-%s" % (i, tag) for i in range(1, 6)])
+
+
+@pytest.mark.parametrize("option", [
+    ["--batch-size", "0"], ["--batch-size", "-5"], ["--batch-size", "1e3"],
+    ["--batch-size", "1000001"], ["--batch-size", ""], ["--pause", "-1"],
+    ["--pause", "nan"], ["--pause", "3601"], ["--pause", "0.1s"],
+])
+def test_purge_refuses_a_bad_batch_size_or_pause_before_connecting(
+        admin, option):
+    closed = harness.free_port()
+    db = "host=127.0.0.1 port=%d dbname=oauth2 user=postgres" % closed
+    res = admin("purge", *option, db=db, check=False)
+    assert res.returncode == 2, res.stderr
+    line = assert_fails_with_one_line(res)
+    assert option[0] in line, line

@@ -589,10 +589,11 @@ START_TEST(test_purges_succeed_with_non_negative_counts)
     const char *error = NULL;
     int codes = -1, tokens = -1;
 
-    ck_assert_msg(oauth2_store_code_purge(store, &codes, &error) == APR_SUCCESS,
+    ck_assert_msg(oauth2_store_code_purge(store, 100, &codes, &error) ==
+                      APR_SUCCESS,
                   "code purge: %s", error);
     ck_assert_int_ge(codes, 0);
-    ck_assert_msg(oauth2_store_token_purge(store, &tokens, &error) ==
+    ck_assert_msg(oauth2_store_token_purge(store, 100, &tokens, &error) ==
                       APR_SUCCESS,
                   "token purge: %s", error);
     ck_assert_int_ge(tokens, 0);
@@ -606,9 +607,9 @@ START_TEST(test_purges_leave_clients_alone)
     int count = -1;
 
     insert(in);
-    ck_assert_int_eq(oauth2_store_code_purge(store, &count, &error),
+    ck_assert_int_eq(oauth2_store_code_purge(store, 100, &count, &error),
                      APR_SUCCESS);
-    ck_assert_int_eq(oauth2_store_token_purge(store, &count, &error),
+    ck_assert_int_eq(oauth2_store_token_purge(store, 100, &count, &error),
                      APR_SUCCESS);
     ck_assert_str_eq(get(in->client_id)->name, in->name);
 }
@@ -696,7 +697,7 @@ START_TEST(test_code_purge_deletes_expired_codes_and_keeps_live_ones)
     ck_assert_int_eq(code_state(expired, &code), APR_SUCCESS);
     ck_assert_int_eq(code->expired, 1);
 
-    ck_assert_int_eq(oauth2_store_code_purge(store, &count, &error),
+    ck_assert_int_eq(oauth2_store_code_purge(store, 100, &count, &error),
                      APR_SUCCESS);
     ck_assert_int_ge(count, 1);
     ck_assert_int_eq(code_state(expired, &code), APR_NOTFOUND);
@@ -723,7 +724,7 @@ START_TEST(test_token_purge_deletes_expired_tokens_and_keeps_live_ones)
     ck_assert_int_eq(token_state(old_access, &token), APR_SUCCESS);
     ck_assert_int_eq(token->expired, 1);
 
-    ck_assert_int_eq(oauth2_store_token_purge(store, &count, &error),
+    ck_assert_int_eq(oauth2_store_token_purge(store, 100, &count, &error),
                      APR_SUCCESS);
     ck_assert_int_ge(count, 1);
     ck_assert_int_eq(token_state(old_access, &token), APR_NOTFOUND);
@@ -733,6 +734,34 @@ START_TEST(test_token_purge_deletes_expired_tokens_and_keeps_live_ones)
     ck_assert_int_eq(token_state(live_access, &token), APR_SUCCESS);
     ck_assert_str_eq(token->kind, "access");
     ck_assert_int_eq(token->expired, 0);
+}
+END_TEST
+
+/* Purging runs in batches: a call deletes no more than its limit. */
+START_TEST(test_token_purge_deletes_at_most_the_limit_per_call)
+{
+    oauth2_client_t *client = sample_client("purge-batches");
+    const char *hashes[3], *none, *error = NULL;
+    oauth2_token_t *token;
+    int i, count = -1;
+
+    insert(client);
+    for (i = 0; i < 3; i++) {
+        issue_tokens(client->client_id, -60, 0, &hashes[i], &none);
+    }
+    ck_assert_int_eq(oauth2_store_token_purge(store, 1, &count, &error),
+                     APR_SUCCESS);
+    ck_assert_int_eq(count, 1);
+    ck_assert_int_eq(oauth2_store_token_purge(store, 2, &count, &error),
+                     APR_SUCCESS);
+    ck_assert_int_eq(count, 2);
+    do {
+        ck_assert_int_eq(oauth2_store_token_purge(store, 1000, &count, &error),
+                         APR_SUCCESS);
+    } while (count == 1000);
+    for (i = 0; i < 3; i++) {
+        ck_assert_int_eq(token_state(hashes[i], &token), APR_NOTFOUND);
+    }
 }
 END_TEST
 
@@ -1013,6 +1042,7 @@ static Suite *store_suite(void)
                    test_code_purge_deletes_expired_codes_and_keeps_live_ones);
     tcase_add_test(tc,
                    test_token_purge_deletes_expired_tokens_and_keeps_live_ones);
+    tcase_add_test(tc, test_token_purge_deletes_at_most_the_limit_per_call);
     tcase_add_test(tc, test_live_access_finds_only_live_access_tokens);
     tcase_add_test(
         tc, test_disabling_a_client_revokes_its_tokens_and_voids_its_codes);
