@@ -12,6 +12,7 @@ may retry such a request only when it is idempotent)."""
 import contextlib
 import os
 import secrets as pysecrets
+import socket
 import threading
 import time
 
@@ -140,6 +141,23 @@ def get_keepalive(session, url, **kwargs):
         return session.get(url, **kwargs), False
     except requests.ConnectionError:
         return session.get(url, **kwargs), True
+
+
+class Blackhole:
+    """A PostgreSQL that hangs: a listener on its port that never accepts.
+    The kernel completes each TCP handshake, then nothing answers the
+    client's startup packet, as with a server host that stopped
+    responding."""
+
+    def __init__(self, port):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", port))
+        self.sock.listen(1024)
+
+    def close(self):
+        """Resets every connection waiting in the backlog."""
+        self.sock.close()
 
 
 def plant_access_tokens(pg, client, n, scope="read", lifetime=3600):

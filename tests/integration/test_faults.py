@@ -14,7 +14,7 @@ import pytest
 import requests
 
 import resource_support as rs
-from load_support import (Load, get_keepalive, own_stack,
+from load_support import (Blackhole, Load, get_keepalive, own_stack,
                           plant_access_tokens)
 from token_support import (assert_tokens, json_body, psql, sha256_hex, sql,
                            token_request)
@@ -36,6 +36,14 @@ OUTAGE_SECONDS = 1.5
 SLOWEST_SECONDS = 10.0 if os.environ.get("OAUTH2_PRELOAD") else 5.0
 # Service is back this long after PostgreSQL accepts connections again.
 RECOVERY_SECONDS = 5.0
+# The server whose PostgreSQL hangs: libpq's connect_timeout in DBDParams
+# (2 s is libpq's least), how long the hang lasts (long enough for
+# requests queued behind one another to show), how many threads load it,
+# and what a request may take beyond one connect_timeout.
+CONNECT_TIMEOUT = 2
+HANG_SECONDS = 3 * CONNECT_TIMEOUT
+HANG_WORKERS = 8
+HANG_SLACK = 3.0 if os.environ.get("OAUTH2_PRELOAD") else 2.0
 # httpd's own lines: a (re)start, a graceful restart.
 RESUMING = re.compile(r"AH00489: .* resuming normal operations")
 GRACEFUL = re.compile(r"AH00493: SIGUSR1 received")
@@ -71,9 +79,9 @@ def assert_unavailable(answer):
         assert "WWW-Authenticate" not in r.headers, (answer, r.headers)
 
 
-def assert_answered(answers, statuses):
+def assert_answered(answers, statuses, slowest_allowed=SLOWEST_SECONDS):
     """Every request got an HTTP answer with one of statuses, 503s with
-    Retry-After; none took longer than SLOWEST_SECONDS."""
+    Retry-After; none took slowest_allowed seconds or more."""
     errors = [a for a in answers if a.error is not None]
     assert not errors, errors[:5]
     odd = [(a, a.response.text[:200]) for a in answers
@@ -85,7 +93,7 @@ def assert_answered(answers, statuses):
         else:
             assert a.status == 200, a
     slowest = max(answers, key=lambda a: a.elapsed)
-    assert slowest.elapsed < SLOWEST_SECONDS, slowest
+    assert slowest.elapsed < slowest_allowed, slowest
 
 
 def summary(answers):
@@ -96,9 +104,10 @@ def summary(answers):
         per = counts.setdefault(a.name, {})
         per[a.status] = per.get(a.status, 0) + 1
     times = sorted(a.elapsed for a in answers)
-    return "%d requests %s; median %.3fs, slowest %r" % (
-        len(answers), counts, times[len(times) // 2],
-        max(answers, key=lambda a: a.elapsed))
+    slowest = {name: "%.3fs" % max(a.elapsed for a in answers
+                                   if a.name == name) for name in counts}
+    return "%d requests %s; median %.3fs, slowest %s" % (
+        len(answers), counts, times[len(times) // 2], slowest)
 
 
 def issued_tokens(answers):
@@ -185,6 +194,73 @@ def test_postgresql_stopped_under_load_gives_only_200_and_503_then_recovers(
     assert len(RESUMING.findall(server.error_log())) == 1, \
         "httpd restarted"
     assert "exit signal" not in server.error_log()
+    assert_all_stored(cluster, issued_tokens(answers))
+
+
+# --- PostgreSQL hanging under load ------------------------------------------
+
+@pytest.fixture
+def hang(session, site):
+    conf = ('DBDParams "${OAUTH2_DB_PARAMS} connect_timeout=%d"\n'
+            % CONNECT_TIMEOUT)
+    with own_stack(session, site, "faults-hang", conf) as stack:
+        yield stack
+
+
+def test_a_postgresql_that_never_answers_costs_one_connect_timeout(
+        hang, capsys):
+    """Where nothing refuses the connection (a host that went silent, a
+    server that hangs), what bounds a request is libpq's connect_timeout
+    in DBDParams: mod_dbd sets no timeout of its own, and libpq's default
+    is to wait for ever. APR's pool of connections opens a connection
+    with its lock held, so every request of the child that needs one
+    would queue behind that attempt, each making its own: the module lets
+    one request at a time try while the last attempt failed, and answers
+    the others 503 at once (cached tokens are still served)."""
+    cluster, admin, server = hang
+    client = rs.client_credentials_client(admin, ("read",))
+    cached = [rs.client_token(server, client) for _ in range(3)]
+    for token in cached:
+        rs.assert_served(rs.get(server, API, token=token))
+    fresh = plant_access_tokens(cluster, client, MAX_REQUESTS)
+    pid = server.proc.pid
+
+    load = Load([token_action(server, client),
+                 resource_action("fresh", server, fresh),
+                 resource_action("cached", server, cached * MAX_REQUESTS)],
+                workers=HANG_WORKERS, max_requests=MAX_REQUESTS).start()
+    try:
+        time.sleep(SETTLE_SECONDS)
+        cluster.stop()
+        hole = Blackhole(cluster.port)
+        try:
+            hung = time.monotonic()
+            time.sleep(HANG_SECONDS)
+        finally:
+            hole.close()
+        freed = time.monotonic()
+        cluster.start()
+        up = time.monotonic()
+        back = load.wait_for(up, ("token", "fresh"),
+                             RECOVERY_SECONDS + CONNECT_TIMEOUT)
+        time.sleep(SETTLE_SECONDS)
+    finally:
+        answers = load.stop()
+
+    during = [a for a in answers if hung <= a.started and
+              a.started + a.elapsed <= freed]
+    with capsys.disabled():
+        print("\n  hang: %s; during the hang: %s; service back %s s after "
+              "PostgreSQL" % (summary(answers),
+                              summary(during) if during else "-",
+                              "%.2f" % (back - up) if back else "-"))
+    assert_answered(answers, (200, 503), CONNECT_TIMEOUT + HANG_SLACK)
+    assert {a.status for a in during if a.name != "cached"} == {503}, \
+        summary(during) if during else "no request during the hang"
+    assert {a.status for a in answers if a.name == "cached"} == {200}
+    assert back is not None, "\n".join(server.module_errors()[-6:])
+    assert {a.status for a in answers if a.started >= back} == {200}
+    assert server.running and server.proc.pid == pid
     assert_all_stored(cluster, issued_tokens(answers))
 
 
