@@ -105,13 +105,13 @@ class Load:
 
     def wait_for(self, t, names, seconds):
         """Waits until every action in names has a 200 among the requests
-        started at t or later; returns the time of the last of those
-        first 200s (the moment service was back), or None."""
+        started at t or later; returns when the last of those first 200s
+        was answered (the moment service was back), or None."""
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             firsts = []
             for name in names:
-                ok = [a.started for a in self.since(t, name)
+                ok = [a.started + a.elapsed for a in self.since(t, name)
                       if a.status == 200]
                 if not ok:
                     break
