@@ -56,6 +56,7 @@ static void oauth2_child_init(apr_pool_t *pchild, server_rec *s)
 {
     oauth2_token_cache_child_init(pchild, s);
     oauth2_client_cache_child_init(pchild);
+    oauth2_dbd_child_init(pchild, s);
 }
 
 static void oauth2_register_hooks(apr_pool_t *p)
