@@ -117,10 +117,13 @@ static oauth2_access_status_t stored(request_rec *r, const char *hash,
     const char *err;
     apr_status_t rv;
 
-    if (!(store = oauth2_dbd_store(r))) {
+    /* Not held until the response ends: slow downloads would pin every
+     * connection of the child. */
+    if (!(store = oauth2_dbd_open(r))) {
         return OAUTH2_ACCESS_UNAVAILABLE;
     }
     rv = oauth2_store_token_live_access(store, hash, &row, &err);
+    oauth2_dbd_close(store);
     if (rv == APR_NOTFOUND) {
         return OAUTH2_ACCESS_INVALID;
     }
