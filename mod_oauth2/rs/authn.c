@@ -278,7 +278,9 @@ static void basic_unavailable(request_rec *r)
 }
 
 /* AuthBasicProvider oauth2: the password is an access token, and the user
- * name must be its owner (or its client, for a client's own token). A
+ * name must be its owner, or its client id for a client's own token (a
+ * Basic user name cannot hold the colon of "client:ID", which REMOTE_USER
+ * becomes all the same). A
  * password that is no token is "user not found", so that the next
  * provider (AuthBasicProvider oauth2 file) can check it. */
 static authn_status check_password(request_rec *r, const char *user,
