@@ -45,6 +45,7 @@ int main(int argc, char **argv)
     srunner_add_suite(runner, oauth2_redirect_suite());
     srunner_add_suite(runner, oauth2_template_suite());
     srunner_add_suite(runner, oauth2_memo_suite());
+    srunner_add_suite(runner, oauth2_subject_suite());
 
     if (argc > 1) {
         srunner_run(runner, argv[1], NULL, CK_NORMAL);
