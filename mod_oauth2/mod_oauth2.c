@@ -7,6 +7,7 @@
 #include "as/endpoints.h"
 #include "config/config.h"
 #include "http/dbd.h"
+#include "http/dbd_gate.h"
 #include "rs/authn.h"
 #include "rs/authz.h"
 #include "rs/token_cache.h"
@@ -56,7 +57,7 @@ static void oauth2_child_init(apr_pool_t *pchild, server_rec *s)
 {
     oauth2_token_cache_child_init(pchild, s);
     oauth2_client_cache_child_init(pchild);
-    oauth2_dbd_child_init(pchild, s);
+    oauth2_dbd_gate_child_init(pchild, s);
 }
 
 static void oauth2_register_hooks(apr_pool_t *p)

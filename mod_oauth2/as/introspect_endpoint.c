@@ -5,6 +5,7 @@
 #include "endpoints.h"
 #include "../core/digest.h"
 #include "../core/form.h"
+#include "../core/subject.h"
 #include "../http/json_response.h"
 #include "../store/token_store.h"
 
@@ -46,6 +47,8 @@ static int may_see(oauth2_token_request_t *tr, const oauth2_token_t *t)
 static json_t *describe(oauth2_token_request_t *tr, const oauth2_token_t *t)
 {
     int access = !strcmp(t->kind, "access");
+    /* The JWT's sub: a client's own token is "client:" + its id. */
+    const char *sub = oauth2_subject(tr->r->pool, t->user_id, t->client_id);
     json_t *body;
 
     if (t->expired || t->revoked || t->used || !may_see(tr, t)) {
@@ -55,8 +58,7 @@ static json_t *describe(oauth2_token_request_t *tr, const oauth2_token_t *t)
                      "scope", t->scope, "client_id", t->client_id, "token_type",
                      access ? "Bearer" : "refresh_token", "exp",
                      (json_int_t)t->expires_at, "iat", (json_int_t)t->issued_at,
-                     "sub", t->user_id ? t->user_id : t->client_id, "iss",
-                     tr->conf->issuer);
+                     "sub", sub, "iss", tr->conf->issuer);
     if (body && t->user_id) {
         json_object_set_new(body, "username", json_string(t->user_id));
     }

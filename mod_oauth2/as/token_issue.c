@@ -8,6 +8,7 @@
 #include "../core/jws.h"
 #include "../core/random.h"
 #include "../core/scope.h"
+#include "../core/subject.h"
 #include "../http/json_response.h"
 #include "../rs/token_cache.h"
 #include "../store/token_store.h"
@@ -156,9 +157,9 @@ static const char *jwt_access_token(oauth2_token_request_t *tr,
     }
     claims = json_pack(
         "{s:s, s:s, s:s, s:I, s:I, s:s, s:s, s:s}", "iss", c->issuer, "sub",
-        g->user ? g->user : tr->client->client_id, "aud", c->jwt_audience,
-        "exp", (json_int_t)(now + c->access_token_lifetime), "iat",
-        (json_int_t)now, "jti", jti, "client_id", tr->client->client_id,
+        oauth2_subject(tr->r->pool, g->user, tr->client->client_id), "aud",
+        c->jwt_audience, "exp", (json_int_t)(now + c->access_token_lifetime),
+        "iat", (json_int_t)now, "jti", jti, "client_id", tr->client->client_id,
         "scope", g->scope);
     if (!claims) {
         return "cannot build the JWT claims";

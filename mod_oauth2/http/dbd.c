@@ -1,12 +1,12 @@
 #include "dbd.h"
+#include "dbd_gate.h"
 #include "../mod_oauth2.h"
 
 #include "http_config.h"
+#include "http_request.h"
 #include "mod_dbd.h"
 #include "util_cfgtree.h"
 
-#include <apr_atomic.h>
-#include <apr_hash.h>
 #include <apr_optional.h>
 #include <apr_strings.h>
 
@@ -15,33 +15,8 @@ APLOG_USE_MODULE(oauth2);
 /* Write-once in the configuration phase. */
 static APR_OPTIONAL_FN_TYPE(ap_dbd_prepare) * dbd_prepare;
 static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) * dbd_acquire;
-
-/* APR's connection pool opens a new connection with its lock held, so
- * while PostgreSQL does not answer, every request of the child that
- * needs a connection would queue behind one attempt and then make its
- * own, each waiting up to libpq's connect_timeout (for ever without
- * one). Once an attempt has failed, one request at a time tries again
- * and the others are told at once that the database is unreachable; the
- * first success lets everyone through. One gate per mod_dbd pool (per
- * DBD configuration record) in each child, made at child start. */
-typedef struct {
-    apr_uint32_t failing; /* the last attempt to get a connection failed */
-    apr_uint32_t probing; /* a request is trying while failing */
-} dbd_gate_t;
-
-/* Made at child start, read-only afterwards (the gates' flags are
- * atomic): mod_dbd record -> dbd_gate_t. */
-static apr_hash_t *child_gates;
-
-/* mod_dbd, found in the configuration phase (write-once). */
-static module *dbd_module_rec;
-
-static void *dbd_record(server_rec *s)
-{
-    return dbd_module_rec
-               ? ap_get_module_config(s->module_config, dbd_module_rec)
-               : NULL;
-}
+static APR_OPTIONAL_FN_TYPE(ap_dbd_open) * dbd_open;
+static APR_OPTIONAL_FN_TYPE(ap_dbd_close) * dbd_close;
 
 /* The first DBDriver directive anywhere in the configuration tree. */
 static const ap_directive_t *find_directive(const ap_directive_t *node,
@@ -76,11 +51,13 @@ const char *oauth2_dbd_register(apr_pool_t *pool, server_rec *s)
     const ap_directive_t *driver;
     apr_hash_t *seen = apr_hash_make(pool);
     register_ctx_t ctx;
+    module *dbd;
 
-    dbd_module_rec = ap_find_linked_module("mod_dbd.c");
     dbd_prepare = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_prepare);
     dbd_acquire = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);
-    if (!dbd_prepare || !dbd_acquire) {
+    dbd_open = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_open);
+    dbd_close = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_close);
+    if (!dbd_prepare || !dbd_acquire || !dbd_open || !dbd_close) {
         return "mod_oauth2 keeps its state in PostgreSQL through mod_dbd: "
                "add LoadModule dbd_module, DBDriver pgsql and DBDParams";
     }
@@ -95,10 +72,12 @@ const char *oauth2_dbd_register(apr_pool_t *pool, server_rec *s)
                             "'%s' (%s:%d)",
                             driver->args, driver->filename, driver->line_num);
     }
+    dbd = ap_find_linked_module("mod_dbd.c");
     for (ctx.server = s; ctx.server; ctx.server = ctx.server->next) {
         /* A virtual host without DBD directives shares the main server's
          * mod_dbd record; register each record once. */
-        void *record = dbd_record(ctx.server);
+        void *record =
+            dbd ? ap_get_module_config(ctx.server->module_config, dbd) : NULL;
         if (record && apr_hash_get(seen, &record, sizeof(record))) {
             continue;
         }
@@ -111,79 +90,135 @@ const char *oauth2_dbd_register(apr_pool_t *pool, server_rec *s)
     return NULL;
 }
 
-void oauth2_dbd_child_init(apr_pool_t *pchild, server_rec *s)
+/* A store on connection dbd, whose results live in the request pool. */
+static oauth2_store_t *store_on(request_rec *r, ap_dbd_t *dbd, apr_size_t size)
 {
-    child_gates = apr_hash_make(pchild);
-    for (; s; s = s->next) {
-        void *record = dbd_record(s);
+    oauth2_store_t *store = apr_pcalloc(r->pool, size);
 
-        if (record && !apr_hash_get(child_gates, &record, sizeof(record))) {
-            apr_hash_set(
-                child_gates, apr_pmemdup(pchild, &record, sizeof(record)),
-                sizeof(record), apr_pcalloc(pchild, sizeof(dbd_gate_t)));
-        }
-    }
-}
-
-static dbd_gate_t *gate_of(request_rec *r)
-{
-    void *record = dbd_record(r->server);
-
-    return child_gates && record
-               ? apr_hash_get(child_gates, &record, sizeof(record))
-               : NULL;
-}
-
-/* 0 when another request is already trying a failing database; *probe
- * says whether this one is the request that tries. */
-static int gate_enter(dbd_gate_t *gate, int *probe)
-{
-    *probe = 0;
-    if (!gate || !apr_atomic_read32(&gate->failing)) {
-        return 1;
-    }
-    *probe = apr_atomic_cas32(&gate->probing, 1, 0) == 0;
-    return *probe;
-}
-
-static void gate_leave(dbd_gate_t *gate, int probe, int connected)
-{
-    if (gate) {
-        apr_atomic_set32(&gate->failing, !connected);
-        if (probe) {
-            apr_atomic_set32(&gate->probing, 0);
-        }
-    }
-}
-
-oauth2_store_t *oauth2_dbd_store(request_rec *r)
-{
-    dbd_gate_t *gate = gate_of(r);
-    oauth2_store_t *store;
-    ap_dbd_t *dbd;
-    int probe;
-
-    if (!gate_enter(gate, &probe)) {
-        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
-                      OAUTH2_LOGNO(00180) "no database connection: another "
-                                          "request is trying the database, "
-                                          "whose last attempt failed");
-        return NULL;
-    }
-    dbd = dbd_acquire(r);
-    gate_leave(gate, probe, dbd != NULL);
-    if (!dbd) {
-        ap_log_rerror(
-            APLOG_MARK, APLOG_ERR, 0, r,
-            OAUTH2_LOGNO(
-                00002) "no database connection (see mod_dbd's messages)");
-        return NULL;
-    }
-    store = apr_pcalloc(r->pool, sizeof(*store));
     store->pool = r->pool;
     store->driver = dbd->driver;
     store->handle = dbd->handle;
     store->prepared = dbd->prepared;
     store->conn_pool = dbd->pool;
     return store;
+}
+
+static oauth2_store_t *unavailable(request_rec *r, const char *why)
+{
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, OAUTH2_LOGNO(00002) "%s", why);
+    return NULL;
+}
+
+#define NO_CONNECTION "no database connection (see mod_dbd's messages)"
+#define NO_FREE_CONNECTION                                                     \
+    "no database connection came free within " APR_STRINGIFY(                  \
+        OAUTH2_DBD_WAIT_SECONDS) " s: every one of this child's is busy"
+
+/* Through the gate (dbd_gate.h), or NULL (logged). */
+static int gate_passed(request_rec *r)
+{
+    switch (oauth2_dbd_gate_enter(r->server)) {
+    case OAUTH2_GATE_IN:
+        return 1;
+    case OAUTH2_GATE_FULL:
+        unavailable(r, NO_FREE_CONNECTION);
+        return 0;
+    default:
+        /* Not an error per request: the failed attempt was logged. */
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                      OAUTH2_LOGNO(00180) "no database connection: another "
+                                          "request is trying the database, "
+                                          "whose last attempt failed");
+        return 0;
+    }
+}
+
+static apr_status_t leave_gate(void *server)
+{
+    oauth2_dbd_gate_leave(server);
+    return APR_SUCCESS;
+}
+
+/* The request's store, made once per request: mod_dbd lends a
+ * subrequest or internal redirect the connection of the initial
+ * request, which holds it (and our place at the gate) to its end. */
+#define REQUEST_STORE "oauth2_dbd_store"
+
+oauth2_store_t *oauth2_dbd_store(request_rec *r)
+{
+    oauth2_store_t *store = NULL;
+    ap_dbd_t *dbd;
+
+    while (!ap_is_initial_req(r)) {
+        r = r->prev ? r->prev : r->main;
+    }
+    apr_pool_userdata_get((void **)&store, REQUEST_STORE, r->pool);
+    if (store) {
+        return store;
+    }
+    if (!gate_passed(r)) {
+        return NULL;
+    }
+    /* Registered first, so run last: after mod_dbd's own cleanup has put
+     * the connection back. */
+    apr_pool_cleanup_register(r->pool, r->server, leave_gate,
+                              apr_pool_cleanup_null);
+    dbd = dbd_acquire(r);
+    oauth2_dbd_gate_tried(r->server, dbd != NULL);
+    if (!dbd) {
+        apr_pool_cleanup_run(r->pool, r->server, leave_gate);
+        return unavailable(r, NO_CONNECTION);
+    }
+    store = store_on(r, dbd, sizeof(*store));
+    apr_pool_userdata_setn(store, REQUEST_STORE, NULL, r->pool);
+    return store;
+}
+
+/* A store on a connection of its own, and what gives it back. */
+typedef struct {
+    oauth2_store_t store; /* first: what callers see */
+    server_rec *server;
+    ap_dbd_t *dbd;
+    apr_pool_t *hold; /* the connection is given back when it goes */
+} held_store_t;
+
+static apr_status_t give_back(void *data)
+{
+    held_store_t *held = data;
+
+    dbd_close(held->server, held->dbd);
+    oauth2_dbd_gate_leave(held->server);
+    return APR_SUCCESS;
+}
+
+oauth2_store_t *oauth2_dbd_open(request_rec *r)
+{
+    held_store_t *held;
+    apr_pool_t *hold;
+    ap_dbd_t *dbd;
+
+    if (!gate_passed(r)) {
+        return NULL;
+    }
+    /* With DBDPersist Off the connection lives in a pool under hold: it
+     * is given back (closed) before hold destroys what it holds. */
+    apr_pool_create(&hold, r->pool);
+    dbd = dbd_open(hold, r->server);
+    oauth2_dbd_gate_tried(r->server, dbd != NULL);
+    if (!dbd) {
+        apr_pool_destroy(hold);
+        oauth2_dbd_gate_leave(r->server);
+        return unavailable(r, NO_CONNECTION);
+    }
+    held = (held_store_t *)store_on(r, dbd, sizeof(*held));
+    held->server = r->server;
+    held->dbd = dbd;
+    held->hold = hold;
+    apr_pool_pre_cleanup_register(hold, held, give_back);
+    return &held->store;
+}
+
+void oauth2_dbd_close(oauth2_store_t *store)
+{
+    apr_pool_destroy(((held_store_t *)store)->hold);
 }

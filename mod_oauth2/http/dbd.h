@@ -1,5 +1,6 @@
-/* The store on mod_dbd: statement registration at configuration time and
- * a pooled connection per request. */
+/* The store on mod_dbd: statement registration at configuration time, and
+ * pooled connections: held by a request (the endpoint handlers, which are
+ * short), or only for a lookup (before a handler that may take long). */
 #ifndef OAUTH2_HTTP_DBD_H
 #define OAUTH2_HTTP_DBD_H
 
@@ -11,13 +12,18 @@
  * children open their connections. Returns NULL or the error. */
 const char *oauth2_dbd_register(apr_pool_t *pool, server_rec *s);
 
-/* The child's gates in front of mod_dbd's pools (see dbd.c). */
-void oauth2_dbd_child_init(apr_pool_t *pchild, server_rec *s);
-
-/* A store on the request's pooled connection, or NULL (logged) when the
- * database cannot be reached: the caller answers 503. While the last
- * attempt to get a connection failed, only one request at a time tries
- * again; the others get NULL at once. */
+/* A store on the request's pooled connection (ap_dbd_acquire), held
+ * until the request ends, or NULL (logged) when the database cannot be
+ * reached or no connection comes free in time (dbd_gate.h): the caller
+ * answers 503. For the endpoint handlers, whose requests are short. */
 oauth2_store_t *oauth2_dbd_store(request_rec *r);
+
+/* A store on a pooled connection of its own (ap_dbd_open), for a lookup
+ * before a handler that may run long (a slow download, a proxied
+ * stream): give it back with oauth2_dbd_close as soon as the lookup is
+ * done (results stay in the request pool); the request's end gives it
+ * back otherwise. NULL (logged) as for oauth2_dbd_store. */
+oauth2_store_t *oauth2_dbd_open(request_rec *r);
+void oauth2_dbd_close(oauth2_store_t *store);
 
 #endif

@@ -4,6 +4,7 @@
 #include "../core/jwk.h"
 #include "../core/jws.h"
 #include "../core/jwt.h"
+#include "../core/subject.h"
 #include "../http/dbd.h"
 #include "../mod_oauth2.h"
 #include "../store/token_store.h"
@@ -47,6 +48,10 @@ static int jwt_valid(request_rec *r, const char *token, oauth2_access_t *access)
         if (!sub || !client) {
             err = "sub or client_id is missing";
         }
+        else if (oauth2_subject_client(sub) &&
+                 strcmp(oauth2_subject_client(sub), client)) {
+            err = "sub names another client";
+        }
     }
     if (err) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
@@ -54,8 +59,11 @@ static int jwt_valid(request_rec *r, const char *token, oauth2_access_t *access)
         return 0;
     }
     access->client_id = apr_pstrdup(r->pool, client);
-    /* A client's own token has the client as its subject (§2.2). */
-    access->user = strcmp(sub, client) ? apr_pstrdup(r->pool, sub) : NULL;
+    /* A client's own token has "client:" + its id as subject (§2.2, and
+     * §5: never to be taken for a user's); any other subject is the
+     * owner, even one equal to the client id. */
+    access->user =
+        oauth2_subject_client(sub) ? NULL : apr_pstrdup(r->pool, sub);
     access->scope = apr_pstrdup(
         r->pool, json_string_value(json_object_get(claims, "scope")) ?: "");
     access->expires = json_integer_value(json_object_get(claims, "exp"));
@@ -63,7 +71,7 @@ static int jwt_valid(request_rec *r, const char *token, oauth2_access_t *access)
 }
 
 static oauth2_access_status_t stored(request_rec *r, const char *hash,
-                                     oauth2_access_t *access);
+                                     oauth2_token_t **row);
 
 oauth2_access_status_t oauth2_access_check(request_rec *r, const char *token,
                                            oauth2_access_t *access)
@@ -78,6 +86,7 @@ oauth2_access_status_t oauth2_access_check(request_rec *r, const char *token,
         .key = checked ? hash : apr_pstrcat(r->pool, hash, ":local", NULL),
         .shared = checked};
     oauth2_access_status_t status = OAUTH2_ACCESS_VALID;
+    oauth2_token_t *row;
 
     switch (oauth2_token_cache_get(r, &ticket, access)) {
     case OAUTH2_CACHE_VALID:
@@ -91,12 +100,18 @@ oauth2_access_status_t oauth2_access_check(request_rec *r, const char *token,
         if (!jwt_valid(r, token, access)) {
             status = OAUTH2_ACCESS_INVALID;
         }
-        else if (checked) {
-            status = stored(r, hash, NULL);
+        else if (checked &&
+                 (status = stored(r, hash, &row)) == OAUTH2_ACCESS_VALID) {
+            /* The row knows whose token it is, also for a JWT issued
+             * before client tokens had their own subjects. */
+            access->user = row->user_id;
         }
     }
-    else {
-        status = stored(r, hash, access);
+    else if ((status = stored(r, hash, &row)) == OAUTH2_ACCESS_VALID) {
+        access->client_id = row->client_id;
+        access->user = row->user_id;
+        access->scope = row->scope;
+        access->expires = row->expires_at;
     }
     if (status == OAUTH2_ACCESS_VALID) {
         oauth2_token_cache_put(r, &ticket, access);
@@ -107,20 +122,21 @@ oauth2_access_status_t oauth2_access_check(request_rec *r, const char *token,
     return status;
 }
 
-/* The store's word on a token; access, when not NULL, is filled from the
- * row. */
+/* The store's word on a token, and its row when it is live. */
 static oauth2_access_status_t stored(request_rec *r, const char *hash,
-                                     oauth2_access_t *access)
+                                     oauth2_token_t **row)
 {
     oauth2_store_t *store;
-    oauth2_token_t *row;
     const char *err;
     apr_status_t rv;
 
-    if (!(store = oauth2_dbd_store(r))) {
+    /* Not held until the response ends: slow downloads would pin every
+     * connection of the child. */
+    if (!(store = oauth2_dbd_open(r))) {
         return OAUTH2_ACCESS_UNAVAILABLE;
     }
-    rv = oauth2_store_token_live_access(store, hash, &row, &err);
+    rv = oauth2_store_token_live_access(store, hash, row, &err);
+    oauth2_dbd_close(store);
     if (rv == APR_NOTFOUND) {
         return OAUTH2_ACCESS_INVALID;
     }
@@ -128,12 +144,6 @@ static oauth2_access_status_t stored(request_rec *r, const char *hash,
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       OAUTH2_LOGNO(00021) "token lookup failed: %s", err);
         return OAUTH2_ACCESS_UNAVAILABLE;
-    }
-    if (access) {
-        access->client_id = row->client_id;
-        access->user = row->user_id;
-        access->scope = row->scope;
-        access->expires = row->expires_at;
     }
     return OAUTH2_ACCESS_VALID;
 }
@@ -146,7 +156,7 @@ oauth2_accepted_t *oauth2_access_apply(request_rec *r,
 
     accepted->access = *access;
     accepted->token = token;
-    r->user = (char *)(access->user ? access->user : access->client_id);
+    r->user = (char *)oauth2_subject(r->pool, access->user, access->client_id);
     apr_table_setn(r->subprocess_env, "OAUTH2_CLIENT_ID", access->client_id);
     apr_table_setn(r->subprocess_env, "OAUTH2_USER",
                    access->user ? access->user : "");

@@ -88,11 +88,11 @@ static const char *with_query(request_rec *r, const char *s, const char *rest)
              : s;
 }
 
-/* The query without the token, everywhere httpd keeps it: the handler
- * and a backend see only the resource's own parameters. */
-static void strip_query(request_rec *r, const oauth2_bearer_t *found)
+/* The query without the token (rest; NULL: nothing left), everywhere
+ * httpd keeps it: the handler and a backend see only the resource's own
+ * parameters. */
+static void strip_query(request_rec *r, char *rest)
 {
-    char *rest = found->rest_len ? (char *)found->rest : NULL;
     const char *q;
 
     r->args = r->parsed_uri.query = rest;
@@ -106,52 +106,65 @@ static void strip_query(request_rec *r, const oauth2_bearer_t *found)
     }
 }
 
-/* The request line is logged (%r): it never keeps a query token. */
-static void redact_request_line(request_rec *r, const oauth2_bearer_t *found)
+/* The request line is logged (%r): it never keeps a query token. Its
+ * own query is stripped (a rewrite may have changed r->args). */
+static void redact_request_line(request_rec *r)
 {
     const char *q = strchr(r->the_request, '?');
     const char *end = q ? strchr(q, ' ') : NULL;
+    const char *rest;
 
     if (q) {
+        rest = oauth2_bearer_strip(
+            r->pool, end ? apr_pstrmemdup(r->pool, q + 1, end - q - 1) : q + 1);
         r->the_request = apr_pstrcat(
             r->pool,
             apr_pstrmemdup(r->pool, r->the_request, q - r->the_request),
-            found->rest_len ? "?" : "", found->rest, end ? end : "", NULL);
+            *rest ? "?" : "", rest, end ? end : "", NULL);
     }
 }
 
-/* What the handler (or a proxied backend) gets: the token stays behind
- * unless OAuth2ForwardAuthorization On; a body read to search it is
- * handed on. */
+/* Once the query may carry a token, it leaves the request line however
+ * the request ends (accepted, 400, 401, 503), and the query too unless
+ * the handler is to get it (OAuth2ForwardAuthorization On). */
+static void hide_query_token(request_rec *r, int accepted)
+{
+    const oauth2_dir_conf_t *d = oauth2_dir_conf(r);
+    const char *rest;
+
+    if (!r->args || !(oauth2_dir_bearer_token_in(d) & OAUTH2_TOKEN_IN_QUERY) ||
+        !strcmp(rest = oauth2_bearer_strip(r->pool, r->args), r->args)) {
+        return;
+    }
+    redact_request_line(r);
+    if (!accepted || !oauth2_dir_forward_authorization(d)) {
+        strip_query(r, *rest ? (char *)rest : NULL);
+    }
+}
+
+/* What the handler (or a proxied backend) gets: a header or body token
+ * stays behind unless OAuth2ForwardAuthorization On (hide_query_token
+ * takes care of the query); a body read to search it is handed on. */
 static void hand_on(request_rec *r, const oauth2_bearer_t *found)
 {
     int forward = oauth2_dir_forward_authorization(oauth2_dir_conf(r));
     const char *body = found->body;
     apr_size_t len = found->body_len;
 
-    if (found->in == OAUTH2_TOKEN_IN_QUERY) {
-        redact_request_line(r, found);
+    if (!forward && found->in == OAUTH2_TOKEN_IN_HEADER) {
+        apr_table_unset(r->headers_in, "Authorization");
     }
-    if (!forward) {
-        switch (found->in) {
-        case OAUTH2_TOKEN_IN_HEADER:
-            apr_table_unset(r->headers_in, "Authorization");
-            break;
-        case OAUTH2_TOKEN_IN_QUERY:
-            strip_query(r, found);
-            break;
-        case OAUTH2_TOKEN_IN_BODY:
-            body = found->rest;
-            len = found->rest_len;
-            break;
-        }
+    if (!forward && found->in == OAUTH2_TOKEN_IN_BODY) {
+        body = found->rest;
+        len = found->rest_len;
     }
     if (found->body) {
         oauth2_kept_body_replay(r, body, len);
     }
 }
 
-static int check_authn(request_rec *r)
+/* The bearer token's verdict on the request. */
+static int authenticate(request_rec *r)
 {
     oauth2_bearer_t found;
     const oauth2_accepted_t *upstream;
@@ -159,9 +172,6 @@ static int check_authn(request_rec *r)
     oauth2_access_t access;
     int rc;
 
-    if (!is_oauth2(r)) {
-        return DECLINED;
-    }
     if ((rc = oauth2_bearer_find(r, &found, &err)) != OK) {
         return refuse(r, rc, "invalid_request", err);
     }
@@ -190,6 +200,18 @@ static int check_authn(request_rec *r)
     r->ap_auth_type = "oauth2";
     hand_on(r, &found);
     return OK;
+}
+
+static int check_authn(request_rec *r)
+{
+    int rc;
+
+    if (!is_oauth2(r)) {
+        return DECLINED;
+    }
+    rc = authenticate(r);
+    hide_query_token(r, rc == OK);
+    return rc;
 }
 
 /* Called when authorization fails after authentication: the challenge
@@ -256,7 +278,9 @@ static void basic_unavailable(request_rec *r)
 }
 
 /* AuthBasicProvider oauth2: the password is an access token, and the user
- * name must be its owner (or its client, for a client's own token). A
+ * name must be its owner, or its client id for a client's own token (a
+ * Basic user name cannot hold the colon of "client:ID", which REMOTE_USER
+ * becomes all the same). A
  * password that is no token is "user not found", so that the next
  * provider (AuthBasicProvider oauth2 file) can check it. */
 static authn_status check_password(request_rec *r, const char *user,

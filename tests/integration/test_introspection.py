@@ -127,7 +127,8 @@ def test_a_client_credentials_token_has_the_client_as_subject_and_no_username(
     token = rs.client_token(httpd, resource_server, "write")
     body = description(introspect(httpd, resource_server, token))
     assert body["active"] is True
-    assert body["sub"] == resource_server.id
+    # As the JWT's sub: never to be taken for an owner's name.
+    assert body["sub"] == "client:" + resource_server.id
     assert body["client_id"] == resource_server.id
     assert body["scope"] == "write"
     assert body["token_type"] == "Bearer"

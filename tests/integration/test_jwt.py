@@ -33,7 +33,8 @@ from jwcrypto import jwt as jwcrypto_jwt
 import harness
 import resource_support as rs
 from token_support import (DEMO_USER, assert_raw_tokens_not_stored, encode,
-                           token_row)
+                           json_body, psql, sha256_hex, sql, token_row,
+                           unique)
 
 JWKS = "/oauth2/jwks"
 API = "/api/hello.json"              # conf-examples: revocation checked
@@ -349,7 +350,8 @@ def test_a_users_token_carries_the_rfc_9068_claims(server, client):
 def test_a_client_credentials_token_has_the_client_as_subject(server,
                                                               machine):
     _, claims = parts(rs.client_token(server.httpd, machine, "write"))
-    assert claims["sub"] == machine.id
+    # RFC 9068 §2.2 and §5: a subject no owner can have.
+    assert claims["sub"] == "client:" + machine.id
     assert claims["client_id"] == machine.id
     assert claims["scope"] == "write"
 
@@ -384,7 +386,55 @@ def test_a_client_credentials_jwt_authenticates_the_client(server, machine,
     token = rs.client_token(server.httpd, machine, "read")
     identity = rs.identity(get(server, path, token))
     assert (identity["remote_user"], identity["client_id"],
-            identity["user"]) == (machine.id, machine.id, "")
+            identity["user"]) == ("client:" + machine.id, machine.id, "")
+
+
+JWT_TWIN = unique("jwt-twin")
+JWT_TWIN_PASSWORD = unique("jwt-twin-password")
+
+
+@pytest.fixture(scope="module")
+def twin(admin, site):
+    """A client of the password grant, and an owner of the same name."""
+    site.add_user(JWT_TWIN, JWT_TWIN_PASSWORD)
+    return rs.password_client(admin, client_id=JWT_TWIN)
+
+
+@pytest.mark.parametrize("path", [CHECKED, LOCAL])
+def test_an_owner_named_like_the_client_keeps_the_owner_identity(
+        server, twin, path):
+    token = rs.user_token(server.httpd, twin, "read", user=JWT_TWIN,
+                          password=JWT_TWIN_PASSWORD)
+    assert parts(token)[1]["sub"] == JWT_TWIN
+    identity = rs.identity(get(server, path, token))
+    assert (identity["remote_user"], identity["client_id"],
+            identity["user"]) == (JWT_TWIN, JWT_TWIN, JWT_TWIN)
+
+
+def test_a_client_jwt_from_before_client_subjects_is_read_from_its_row(
+        server, pg, machine):
+    """Client tokens used to have the bare client id as sub: where
+    revocation is checked, the stored row says whose token it is."""
+    token = craft(server.signer, good_claims(server, sub=machine.id,
+                                             client_id=machine.id))
+    psql(pg, "INSERT INTO oauth2_token (token_hash, kind, client_id, "
+             "scope, grant_type, family_id, expires_at) VALUES (%s, "
+             "'access', %s, 'read', 'client_credentials', "
+             "gen_random_uuid(), now() + interval '10 minutes')"
+         % (sql(sha256_hex(token)), sql(machine.id)))
+    identity = rs.identity(get(server, CHECKED, token))
+    assert (identity["remote_user"], identity["client_id"],
+            identity["user"]) == ("client:" + machine.id, machine.id, "")
+    # Without the database the subject alone decides: an owner's name.
+    identity = rs.identity(get(server, LOCAL, token))
+    assert (identity["remote_user"], identity["user"]) == (machine.id,
+                                                           machine.id)
+
+
+def test_a_jwt_whose_sub_names_another_client_is_refused(server, machine):
+    token = craft(server.signer, good_claims(
+        server, sub="client:someone-else", client_id=machine.id))
+    assert_invalid_token(get(server, LOCAL, token))
 
 
 def test_a_token_crafted_with_the_servers_key_passes_where_only_jws_counts(

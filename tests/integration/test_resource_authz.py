@@ -9,11 +9,14 @@ import pytest
 import requests
 
 import resource_support as rs
-from token_support import DEMO_PASSWORD, DEMO_USER, unique
+from token_support import DEMO_PASSWORD, DEMO_USER, register_client, unique
 
 FORBID = "AuthzSendForbiddenOnFailure On"
 ALLOWED_CLIENT = unique("rs-allowed")
 OTHER_ALLOWED_CLIENT = unique("rs-allowed")
+# A client and an owner of the same name.
+TWIN = unique("rs-twin")
+TWIN_PASSWORD = unique("twin-password")
 BASIC_REALM = "basic-realm"
 REALM = "authz-realm"
 
@@ -36,6 +39,7 @@ LOCATIONS = (
                   "</RequireAny>")
     + location("/t/valid-user/", "Require valid-user")
     + location("/t/demo-only/", FORBID, "Require user %s" % DEMO_USER)
+    + location("/t/twin-only/", FORBID, "Require user %s" % TWIN)
     + rs.location("/t/basic/", 'AuthName "%s"' % BASIC_REALM,
                   "AuthBasicProvider oauth2", "Require valid-user",
                   auth_type="Basic")
@@ -213,11 +217,12 @@ def test_basic_credentials_with_a_token_as_password_and_its_owner_as_user(
 def test_basic_credentials_of_a_client_token_name_the_client(server,
                                                              stranger):
     token = rs.client_token(server, stranger, "read")
+    # A Basic user name cannot hold the colon of client:ID.
     response = basic(server, "/t/basic/hello.json", stranger.id, token)
     rs.assert_served(response)
     seen = rs.identity(response)
     assert (seen["remote_user"], seen["client_id"], seen["user"]) == (
-        stranger.id, stranger.id, ""), seen
+        "client:" + stranger.id, stranger.id, ""), seen
 
 
 @pytest.mark.parametrize("path", ["/t/basic/hello.json",
@@ -268,3 +273,35 @@ def test_basic_credentials_are_subject_to_require_oauth2_scope(
     response = basic(server, path, DEMO_USER,
                      owner_token(server, owner_client, "read"))
     assert response.status_code == 403, response.text
+
+
+# --- one identity space for owners and clients (RFC 9068 §5) ----------------
+
+@pytest.fixture(scope="module")
+def twin(admin, site):
+    """A client that may use both grants, and an owner of the same name."""
+    site.add_user(TWIN, TWIN_PASSWORD)
+    return register_client(admin, "--grant", "client_credentials", "--grant",
+                           "password", "--grant", "refresh_token", "--scope",
+                           "read", client_id=TWIN)
+
+
+def test_a_clients_own_token_is_not_the_user_of_the_same_name(server, twin):
+    token = rs.client_token(server, twin, "read")
+    response = rs.get(server, "/t/twin-only/hello.json", token=token)
+    assert response.status_code == 403, (response.status_code,
+                                         response.text)
+    seen = rs.identity(rs.get(server, "/t/valid-user/hello.json",
+                              token=token))
+    assert (seen["remote_user"], seen["client_id"], seen["user"]) == (
+        "client:" + TWIN, TWIN, ""), seen
+
+
+def test_the_owner_named_like_a_client_is_that_user(server, twin):
+    token = rs.user_token(server, twin, "read", user=TWIN,
+                          password=TWIN_PASSWORD)
+    response = rs.get(server, "/t/twin-only/hello.json", token=token)
+    rs.assert_served(response)
+    seen = rs.identity(response)
+    assert (seen["remote_user"], seen["client_id"], seen["user"]) == (
+        TWIN, TWIN, TWIN), seen

@@ -59,7 +59,7 @@ class Issued:
 
     @property
     def remote_user(self):
-        return self.user or self.client_id
+        return self.user or "client:" + self.client_id
 
 
 @pytest.fixture(params=["user", "client"])

@@ -209,6 +209,47 @@ def test_a_query_token_reaches_neither_the_backend_nor_the_log(server,
     assert logged[-1].split("|")[1] == "?a=%s&b=2" % marker, logged
 
 
+def refused_line(server, path, marker, status, **kwargs):
+    """The access log line of a refused request (whose path holds
+    marker), after checking its status."""
+    response = rs.get(server, path, **kwargs)
+    assert response.status_code == status, (response.status_code,
+                                            response.text)
+    logged = harness.lines_with(server.access_log, marker)
+    assert len(logged) == 1, logged
+    return logged[0]
+
+
+def test_a_query_token_sent_twice_leaves_the_log_without_it(server, token):
+    marker = "twice-%s" % os.getpid()
+    line = refused_line(server, "/t/query/%s?access_token=%s&a=1&"
+                        "access_token=%s" % (marker, token, token), marker,
+                        400)
+    assert token not in line, line
+    # All or nothing: a malformed query is dropped whole.
+    assert line.split("|")[:2] == ["GET /t/query/%s HTTP/1.1" % marker, ""], \
+        line
+
+
+def test_a_query_token_beside_a_header_token_leaves_the_log_without_it(
+        server, token):
+    marker = "both-%s" % os.getpid()
+    line = refused_line(server, "/t/query/x?a=%s&access_token=%s"
+                        % (marker, token), marker, 400, token=token)
+    assert token not in line, line
+    assert line.split("|")[1] == "?a=%s" % marker, line
+
+
+def test_an_unknown_query_token_leaves_the_log_without_it(server):
+    marker = "unknown-%s" % os.getpid()
+    unknown = "unknown-query-token-" + "k" * 30
+    line = refused_line(server, "/t/query/x?access_token=%s&m=%s"
+                        % (unknown, marker), marker, 401)
+    assert unknown not in line, line
+    assert line.split("|")[0] == "GET /t/query/x?m=%s HTTP/1.1" % marker, \
+        line
+
+
 @pytest.mark.parametrize("prefix", ["/t/query-nocanon/",
                                     "/t/query-rewrite/"])
 def test_a_query_token_is_taken_from_a_backend_url_built_before_authn(

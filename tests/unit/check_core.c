@@ -48,6 +48,7 @@ int main(int argc, char **argv)
     srunner_add_suite(runner, oauth2_owner_suite());
     srunner_add_suite(runner, oauth2_error_description_suite());
     srunner_add_suite(runner, oauth2_cache_entry_suite());
+    srunner_add_suite(runner, oauth2_subject_suite());
 
     if (argc > 1) {
         srunner_run(runner, argv[1], NULL, CK_NORMAL);

@@ -43,6 +43,9 @@ Suite *oauth2_cache_entry_suite(void);
 /* check_memo.c */
 Suite *oauth2_memo_suite(void);
 
+/* check_subject.c */
+Suite *oauth2_subject_suite(void);
+
 /* check_redirect.c */
 Suite *oauth2_redirect_suite(void);
 Suite *oauth2_template_suite(void);
