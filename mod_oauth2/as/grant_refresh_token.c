@@ -7,6 +7,7 @@
 #include "../core/digest.h"
 #include "../core/form.h"
 #include "../core/grant.h"
+#include "../core/owner.h"
 #include "../core/scope.h"
 #include "../store/token_store.h"
 
@@ -91,6 +92,11 @@ int oauth2_grant_refresh_token(oauth2_token_request_t *tr)
     }
     if ((err = lapsed(tr, old))) {
         return invalid_grant(tr, err);
+    }
+    /* A family stored before owner names were checked (never 503 for a
+     * name a JWT cannot carry). */
+    if (old->user_id && oauth2_owner_name_check(old->user_id)) {
+        return invalid_grant(tr, "the grant's owner name is not acceptable");
     }
     if (!(g.ceiling = ceiling(tr, old->scope))) {
         return invalid_grant(tr, "the stored scope is malformed");

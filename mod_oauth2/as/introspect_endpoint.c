@@ -62,7 +62,10 @@ static json_t *describe(oauth2_token_request_t *tr, const oauth2_token_t *t)
     if (body && t->user_id) {
         json_object_set_new(body, "username", json_string(t->user_id));
     }
-    return body;
+    /* A row from before owner names were checked may hold bytes JSON
+     * cannot carry: such a token cannot be described, so it is not
+     * active (never a 500). */
+    return body ? body : json_pack("{s:b}", "active", 0);
 }
 
 int oauth2_introspect_endpoint(request_rec *r)

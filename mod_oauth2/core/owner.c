@@ -1,5 +1,6 @@
 #include "owner.h"
 #include "form.h"
+#include "subject.h"
 
 #include <apr_strings.h>
 
@@ -29,9 +30,9 @@ const char *oauth2_owner_name_check(const char *name)
     if (has_control(name)) {
         return "contains a control character";
     }
-    if (!strncasecmp(name, OAUTH2_CLIENT_IDENTITY_PREFIX,
-                     sizeof(OAUTH2_CLIENT_IDENTITY_PREFIX) - 1)) {
-        return "starts with '" OAUTH2_CLIENT_IDENTITY_PREFIX
+    if (!strncasecmp(name, OAUTH2_CLIENT_SUBJECT_PREFIX,
+                     sizeof(OAUTH2_CLIENT_SUBJECT_PREFIX) - 1)) {
+        return "starts with '" OAUTH2_CLIENT_SUBJECT_PREFIX
                "', which names a client's own tokens";
     }
     return NULL;

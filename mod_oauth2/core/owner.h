@@ -3,15 +3,11 @@
 #ifndef OAUTH2_CORE_OWNER_H
 #define OAUTH2_CORE_OWNER_H
 
-/* The prefix of the identity a resource server gives a client's own
- * token (client_credentials): REMOTE_USER "client:<client_id>". */
-#define OAUTH2_CLIENT_IDENTITY_PREFIX "client:"
-
 /* Whether name may own tokens. Refused: an empty name; bytes that are not
  * UTF-8 (JWT claims and JSON answers need UTF-8); control characters
  * (C0, DEL and C1: they would cut or forge lines of logs, cache entries
  * and headers); a name starting with "client:" in any case, which would
- * read as a client's own identity at a resource server. Returns NULL or
+ * read as a client's own identity (subject.h). Returns NULL or
  * what is wrong, as a phrase ("contains a control character"). */
 const char *oauth2_owner_name_check(const char *name);
 
