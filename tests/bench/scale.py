@@ -16,6 +16,12 @@ the main database gets BENCH_SCALE_SMALL_ROWS rows made the same way. Then:
            runs alternate with D@purge, so both see the same machine and the
            same table (dead rows, autovacuum) and differ only by the purge
 
+Reading the figures: the load ends with a CHECKPOINT, so the first runs
+on the big table pay a full-page image in the WAL for the first change of
+each index page after it, and the keys of oauth2_token's primary key and
+family_id index are random, so most inserts touch such a page; D@pause,
+minutes later, is closer to the table's steady state than D@big.
+
 This module holds no httpd or wrk code: tests/bench/run drives the runs.
 """
 
