@@ -52,12 +52,15 @@ class Load:
     taking the actions in turn (starting at a different one). An action
     is (name, fn): fn() returns a requests.Response, or an (Response,
     retried) pair. Bounded: at most max_requests in all, and stop() ends
-    it in any case."""
+    it in any case. A worker pauses backoff seconds after a 503, as a
+    client told Retry-After would (never as long): without it, fast 503s
+    would spend the budget before an outage ends."""
 
-    def __init__(self, actions, workers=6, max_requests=3000):
+    def __init__(self, actions, workers=6, max_requests=3000, backoff=0.02):
         self.actions = list(actions)
         self.workers = workers
         self.max_requests = max_requests
+        self.backoff = backoff
         self.answers = []
         self._taken = 0
         self._lock = threading.Lock()
@@ -95,6 +98,8 @@ class Load:
                                 error=e)
             with self._lock:
                 self.answers.append(answer)
+            if answer.status == 503:
+                self._stop.wait(self.backoff)
 
     def since(self, t, name=None):
         """The answers so far to requests started at t or later."""

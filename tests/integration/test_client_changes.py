@@ -18,6 +18,7 @@ import time
 
 import pytest
 
+import harness
 import resource_support as rs
 from token_support import (DEMO_PASSWORD, DEMO_USER, assert_error,
                            assert_tokens, code_family, family_rows, json_body,
@@ -35,7 +36,7 @@ OAuth2TokenCache shmcb
 OAuth2TokenCacheTTL %d
 Include "${OAUTH2_EXAMPLES}/authorization-server.conf"
 Include "${OAUTH2_EXAMPLES}/resource-server.conf"
-""" % CACHE_TTL
+""" % CACHE_TTL + harness.ALL_GRANTS
 
 # A server that allows fewer grants and scopes than the clients were
 # registered for, and keeps a grant's refresh tokens for an hour at most.
@@ -54,7 +55,8 @@ OAuth2RefreshTokenMaxLifetime %d
 
 @pytest.fixture(scope="module")
 def server(session, pg, site):
-    """conf-examples with a token cache TTL of 1 s."""
+    """conf-examples with a token cache TTL of 1 s (and the password
+    grant, which the tests use to get owner tokens quickly)."""
     s = session.new_httpd(SHORT_TTL, examples=(), name="client-changes")
     try:
         yield s.start()
