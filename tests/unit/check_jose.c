@@ -311,6 +311,35 @@ START_TEST(test_jwk_import_refuses_unusable_jwks)
 }
 END_TEST
 
+/* Found by tests/fuzz/fuzz_jwk: a 2840-bit modulus divisible by 6151,
+ * which OpenSSL's public key check refused only when one of its random
+ * Miller-Rabin bases happened to share that factor (about one import in
+ * a hundred). */
+#define FACTOR_6151_N                                                          \
+    "yzV58nmKped9CLGF4fdWaBZm2ikxAaRkbmSzZ-CZAqove_qW95G-QEe7WxKC1TXghE"       \
+    "A12Z5_2ti7O-4xIU8DfP0RgoGIzLgRz-h-u5Kt4_soprP50AfJjWGC8LNRWwqdpV3T"       \
+    "HH2NWaRQagFrNdBbXoon9K1dA5apKy1ri2y0_vioUKSJPBY0KtrueqQEhkdDGVbBBG"       \
+    "gggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggg"       \
+    "ggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggQDrL"       \
+    "E8b7lwevaiHDTeoJ8Q9s9rW5sWQz46sBOiCU5f-jAs662c7P8qTt_ClRjjuce7iXuL"       \
+    "e78Ek7bpAUNsxRJOSxZFaHLMleEZ7jtj0JHPOXl4_HTH9aeJg3031VOn-QGlc2TB3W"       \
+    "vE6GSiiFx9Aw"
+
+START_TEST(test_jwk_import_refuses_a_modulus_with_a_small_factor_every_time)
+{
+    json_t *jwk = parse("{\"kty\":\"RSA\",\"n\":\"" FACTOR_6151_N "\","
+                        "\"e\":\"AQAB\"}");
+    EVP_PKEY *key = NULL;
+    int i;
+
+    for (i = 0; i < 300; i++) {
+        const char *err = oauth2_jwk_import(test_pool, jwk, &key);
+        ck_assert_msg(err && strstr(err, "not a valid RSA public key"),
+                      "import %d: %s", i, err ? err : "accepted");
+    }
+}
+END_TEST
+
 /* --- JWKS ----------------------------------------------------------- */
 
 START_TEST(test_jwks_names_a_key_by_its_thumbprint_by_default)
@@ -1077,6 +1106,8 @@ Suite *oauth2_jose_suite(void)
                         0, 2);
     tcase_add_loop_test(jwk, test_jwk_import_refuses_unusable_jwks, 0,
                         TABLE_SIZE(bad_jwks));
+    tcase_add_test(
+        jwk, test_jwk_import_refuses_a_modulus_with_a_small_factor_every_time);
     suite_add_tcase(s, jwk);
 
     tcase_add_test(jwks, test_jwks_names_a_key_by_its_thumbprint_by_default);
