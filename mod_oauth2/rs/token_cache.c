@@ -31,6 +31,9 @@ typedef struct {
     apr_thread_mutex_t *thread_mutex;
 #endif
     int failed; /* a failure was logged by this process */
+    /* Until when (apr_time_sec) this process leaves the shared cache
+     * alone after a failure. */
+    volatile apr_uint32_t resting_until;
     /* Moved by every removal, in memory shared by all processes: an entry
      * memoised in an older epoch is void. */
     volatile apr_uint32_t *epoch;
@@ -124,10 +127,28 @@ void oauth2_token_cache_child_init(apr_pool_t *pchild, server_rec *s)
     }
 }
 
+/* After a failure, each process leaves the shared cache alone for this
+ * long (counted in whole seconds: up to one more): a dead memcached or
+ * redis would cost every request a failed call, and their providers log
+ * every one (at crit, with the key). */
+#define SHARED_REST_SECONDS 1
+
+static int shared_resting(void)
+{
+    return (apr_uint32_t)apr_time_sec(apr_time_now()) <
+           apr_atomic_read32(&cache->resting_until);
+}
+
 /* A cache problem never fails a request: it is logged once per process
  * and the database answers instead. */
 static void note_failure(request_rec *r, apr_status_t rv, const char *what)
 {
+    /* A store too large for shmcb's subcache is no outage. */
+    if (rv != APR_ENOSPC) {
+        apr_atomic_set32(&cache->resting_until,
+                         (apr_uint32_t)apr_time_sec(apr_time_now()) +
+                             SHARED_REST_SECONDS + 1);
+    }
     if (!cache->failed) {
         cache->failed = 1;
         ap_log_rerror(
@@ -269,7 +290,7 @@ static int shared_get(request_rec *r, const unsigned char *id,
     unsigned int len = size;
     apr_status_t rv;
 
-    if (!lock(r)) {
+    if (shared_resting() || !lock(r)) {
         return -1;
     }
     rv = cache->provider->retrieve(cache->instance, r->server, id, idlen, data,
@@ -345,10 +366,7 @@ static void store_entry(request_rec *r, const oauth2_cache_ticket_t *ticket,
         oauth2_memo_put(cache->memo, id, key.len, entry, len, e->until,
                         ticket->epoch);
     }
-    if (!reaches_shared(ticket)) {
-        return;
-    }
-    if (!lock(r)) {
+    if (!reaches_shared(ticket) || shared_resting() || !lock(r)) {
         return;
     }
     /* Checked again under the lock, which a removal takes too. */
