@@ -136,6 +136,21 @@ def assert_all_stored(cluster, tokens):
     assert stored == len(tokens), (stored, len(tokens))
 
 
+def mixed_load(cluster, admin, server, workers):
+    """A started load of token requests, protected requests with tokens
+    nobody validated yet (each check goes to the database) and with
+    tokens in the cache."""
+    client = rs.client_credentials_client(admin, ("read",))
+    cached = [rs.client_token(server, client) for _ in range(3)]
+    for token in cached:
+        rs.assert_served(rs.get(server, API, token=token))
+    fresh = plant_access_tokens(cluster, client, MAX_REQUESTS)
+    return Load([token_action(server, client),
+                 resource_action("fresh", server, fresh),
+                 resource_action("cached", server, cached * MAX_REQUESTS)],
+                workers=workers, max_requests=MAX_REQUESTS).start()
+
+
 # --- PostgreSQL stopped under load -----------------------------------------
 
 @pytest.fixture
@@ -147,18 +162,8 @@ def outage(session, site):
 def test_postgresql_stopped_under_load_gives_only_200_and_503_then_recovers(
         outage, capsys):
     cluster, admin, server = outage
-    client = rs.client_credentials_client(admin, ("read",))
-    cached = [rs.client_token(server, client) for _ in range(3)]
-    for token in cached:
-        rs.assert_served(rs.get(server, API, token=token))
-    # Tokens nobody validated yet: each check goes to the database.
-    fresh = plant_access_tokens(cluster, client, MAX_REQUESTS)
     pid = server.proc.pid
-
-    load = Load([token_action(server, client),
-                 resource_action("fresh", server, fresh),
-                 resource_action("cached", server, cached * MAX_REQUESTS)],
-                workers=WORKERS, max_requests=MAX_REQUESTS).start()
+    load = mixed_load(cluster, admin, server, WORKERS)
     try:
         time.sleep(SETTLE_SECONDS)
         cluster.stop()
@@ -223,17 +228,8 @@ def test_a_postgresql_that_never_answers_costs_one_connect_timeout(
     one request at a time try while the last attempt failed, and answers
     the others 503 at once (cached tokens are still served)."""
     cluster, admin, server = hang
-    client = rs.client_credentials_client(admin, ("read",))
-    cached = [rs.client_token(server, client) for _ in range(3)]
-    for token in cached:
-        rs.assert_served(rs.get(server, API, token=token))
-    fresh = plant_access_tokens(cluster, client, MAX_REQUESTS)
     pid = server.proc.pid
-
-    load = Load([token_action(server, client),
-                 resource_action("fresh", server, fresh),
-                 resource_action("cached", server, cached * MAX_REQUESTS)],
-                workers=HANG_WORKERS, max_requests=MAX_REQUESTS).start()
+    load = mixed_load(cluster, admin, server, HANG_WORKERS)
     try:
         time.sleep(SETTLE_SECONDS)
         cluster.stop()
