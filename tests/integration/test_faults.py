@@ -22,7 +22,10 @@ from token_support import (assert_tokens, json_body, psql, sha256_hex, sql,
 
 API = "/api/hello.json"
 WORKERS = 6
-MAX_REQUESTS = 3000
+# The loads' bound in count; each test also stops its load in time. Large
+# enough that a load lasts until its test stops it: fast 503s, or graceful
+# restarts that take seconds under ASan, must not end it early.
+MAX_REQUESTS = 20000
 # How long the load runs before and after each event, and how long
 # PostgreSQL stays down.
 SETTLE_SECONDS = 0.5
